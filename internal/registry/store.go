@@ -76,6 +76,23 @@ type Store interface {
 	// Assets lists a household's assets, current and past.
 	Assets(ctx context.Context, scope Scope, householdID int64) ([]Asset, error)
 
+	// CreateHouseholds stores many households in one transaction and
+	// returns an error per household (nil where stored); see
+	// CreateHousehold. The second result is a failure of the whole batch.
+	CreateHouseholds(ctx context.Context, scope Scope, hs []*Household) ([]error, error)
+
+	// ImportRecords stores many incomes and assets in one transaction,
+	// skipping any identical to a current record, so that importing the
+	// same file twice changes nothing. It returns how many were added.
+	// Errors: NotFound (a household outside scope), Invalid.
+	ImportRecords(ctx context.Context, scope Scope, incomes []Income, assets []Asset) (int, int, error)
+
+	// Registered reports which of the ID numbers are registered, with the
+	// person and their current household, in any jurisdiction (callers
+	// compare RegionCode with their scope). Used by imports to match
+	// whole files with a few queries.
+	Registered(ctx context.Context, idNumbers []string) (map[string]Registration, error)
+
 	// Versions lists the recorded versions of a household and its members.
 	Versions(ctx context.Context, scope Scope, householdID int64) ([]Version, error)
 
@@ -132,4 +149,12 @@ type Counts struct {
 	Persons    int `json:"persons"`
 	Disabled   int `json:"disabled"`
 	Deceased   int `json:"deceased"`
+}
+
+// Registration is where a registered ID number belongs.
+type Registration struct {
+	PersonID        int64
+	HouseholdID     int64 // 0 if the person is in no active household
+	HouseholdNumber string
+	RegionCode      string
 }

@@ -41,22 +41,27 @@ func (t *Tx) audit(ctx context.Context, entity string, entityID int64, regionCod
 
 // appendAudit seals e after the chain's head and writes it and the new head.
 func (t *Tx) appendAudit(ctx context.Context, e *audit.Entry) error {
-	if t.db.dialect == Postgres {
-		if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
-			return fmt.Errorf("audit lock: %w", err)
-		}
-	}
 	act := audit.ActorFrom(ctx)
 	e.UserID, e.Username, e.Role, e.ClientAddr, e.RequestID = act.UserID, act.Username, act.Role, act.ClientAddr, act.RequestID
 	e.At = t.db.now().UTC().Truncate(1000)
+	if t.head == nil {
+		// The lock is held to the end of the transaction, so the head read
+		// here stays the head until this transaction commits.
+		if t.db.dialect == Postgres {
+			if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
+				return fmt.Errorf("audit lock: %w", err)
+			}
+		}
+		t.head = &auditHead{}
+		switch err := t.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&t.head.seq, &t.head.hash); err {
+		case nil, sql.ErrNoRows:
+		default:
+			return fmt.Errorf("audit head: %w", err)
+		}
+	}
 	var prev *audit.Entry
-	var head audit.Entry
-	switch err := t.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&head.Seq, &head.Hash); err {
-	case nil:
-		prev = &head
-	case sql.ErrNoRows:
-	default:
-		return fmt.Errorf("audit head: %w", err)
+	if t.head.seq > 0 {
+		prev = &audit.Entry{Seq: t.head.seq, Hash: t.head.hash}
 	}
 	e.Seal(prev)
 	_, err := t.exec(ctx, `INSERT INTO audit_log (seq, at, user_id, username, role, client_addr, request_id,
@@ -67,8 +72,25 @@ func (t *Tx) appendAudit(ctx context.Context, e *audit.Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
-	_, err = t.exec(ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.Seq, e.Hash)
+	t.head.seq, t.head.hash, t.head.dirty = e.Seq, e.Hash, true
+	return nil
+}
+
+// auditHead is the chain's head as a transaction sees it.
+type auditHead struct {
+	seq   int64
+	hash  string
+	dirty bool
+}
+
+// writeAuditHead stores the head record if the transaction appended to the
+// chain; called just before commit, in the same transaction.
+func (t *Tx) writeAuditHead(ctx context.Context) error {
+	if t.head == nil || !t.head.dirty {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, t.head.seq, t.head.hash)
 	return err
 }
 

@@ -77,7 +77,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// Pragmas in this order: busy_timeout first so that the WAL switch
 		// itself waits for a lock rather than failing.
 		q := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "cache_size(-32000)"} {
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "cache_size(-32000)", "temp_store(MEMORY)"} {
 			q.Add("_pragma", p)
 		}
 		abs, err := filepath.Abs(path)

@@ -20,36 +20,40 @@ func (db *DB) CreateHousehold(ctx context.Context, scope registry.Scope, h *regi
 	if err := h.Validate(scope, db.today()); err != nil {
 		return err
 	}
-	return db.transact(ctx, func(t *Tx) error {
-		now := db.now()
-		seq, err := t.nextSeq(ctx, "household:"+h.CountyCode)
-		if err != nil {
+	return db.transact(ctx, func(t *Tx) error { return t.createHousehold(ctx, h) })
+}
+
+// createHousehold inserts a validated household with its members.
+func (t *Tx) createHousehold(ctx context.Context, h *registry.Household) error {
+	db := t.db
+	now := db.now()
+	seq, err := t.nextSeq(ctx, "household:"+h.CountyCode)
+	if err != nil {
+		return err
+	}
+	h.Number = fmt.Sprintf("%s-%07d", h.CountyCode, seq)
+	enc, idx, err := db.seal(pii.BankAccount, h.BankAccount)
+	if err != nil {
+		return err
+	}
+	h.Version, h.CreatedAt, h.UpdatedAt = 1, now, now
+	h.ID, err = t.insertID(ctx, `INSERT INTO households (county_code, number, region_code, address, hukou_type,
+		residence_region, residence_address, bank_name, bank_account_enc, bank_account_idx, bank_holder,
+		version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		h.CountyCode, h.Number, h.RegionCode, h.Address, h.HukouType, h.ResidenceRegion, h.ResidenceAddress,
+		h.BankName, enc, idx, h.BankHolder, h.Version, now, now)
+	if err != nil {
+		return fmt.Errorf("insert household: %w", err)
+	}
+	if err := t.saveVersion(ctx, "household", h.ID, h.Version, ownFields(h)); err != nil {
+		return err
+	}
+	for i := range h.Members {
+		if err := t.addMember(ctx, h, &h.Members[i], fmt.Sprintf("members[%d]", i)); err != nil {
 			return err
 		}
-		h.Number = fmt.Sprintf("%s-%07d", h.CountyCode, seq)
-		enc, idx, err := db.seal(pii.BankAccount, h.BankAccount)
-		if err != nil {
-			return err
-		}
-		h.Version, h.CreatedAt, h.UpdatedAt = 1, now, now
-		h.ID, err = t.insertID(ctx, `INSERT INTO households (county_code, number, region_code, address, hukou_type,
-			residence_region, residence_address, bank_name, bank_account_enc, bank_account_idx, bank_holder,
-			version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			h.CountyCode, h.Number, h.RegionCode, h.Address, h.HukouType, h.ResidenceRegion, h.ResidenceAddress,
-			h.BankName, enc, idx, h.BankHolder, h.Version, now, now)
-		if err != nil {
-			return fmt.Errorf("insert household: %w", err)
-		}
-		if err := t.saveVersion(ctx, "household", h.ID, h.Version, ownFields(h)); err != nil {
-			return err
-		}
-		for i := range h.Members {
-			if err := t.addMember(ctx, h, &h.Members[i], fmt.Sprintf("members[%d]", i)); err != nil {
-				return err
-			}
-		}
-		return t.audit(ctx, "household", h.ID, h.RegionCode, "create", nil, maskedHousehold(h))
-	})
+	}
+	return t.audit(ctx, "household", h.ID, h.RegionCode, "create", nil, maskedHousehold(h))
 }
 
 // nextSeq returns the next value of a named counter.
@@ -257,8 +261,9 @@ func (db *DB) FindHouseholds(ctx context.Context, scope registry.Scope, f regist
 		if err != nil {
 			return nil, err
 		}
-		q += ` AND EXISTS (SELECT 1 FROM members m JOIN persons p ON p.id = m.person_id
-			WHERE m.household_id = h.id AND p.id_number_idx = ?)`
+		// Driven from the blind index: one person, then their households.
+		q += ` AND h.id IN (SELECT m.household_id FROM persons p JOIN members m ON m.person_id = p.id
+			WHERE p.id_number_idx = ?)`
 		args = append(args, idx)
 	}
 	if f.After > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/pii"
@@ -67,5 +68,37 @@ func (db *DB) Regions(ctx context.Context) ([]region.Region, error) {
 		var r region.Region
 		err := sc.Scan(&r.Code, &r.Name, &r.Level, &r.Parent)
 		return r, err
+	})
+}
+
+// Backup writes a consistent copy of a SQLite store to path while it is in
+// use (VACUUM INTO reads one snapshot). PostgreSQL stores are backed up
+// with pg_dump. Errors: Invalid (PostgreSQL, or the file exists).
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.dialect != SQLite {
+		return apperr.Errorf(apperr.Invalid, "back up a PostgreSQL store with pg_dump (see docs/operations.md)")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return apperr.Errorf(apperr.Invalid, "%s exists: choose a new file name", path)
+	}
+	_, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path)
+	return err
+}
+
+// Meta returns a stored setting ("" if unset).
+func (db *DB) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.queryRow(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta stores a setting.
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	return db.transact(ctx, func(t *Tx) error {
+		_, err := t.exec(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+		return err
 	})
 }

@@ -421,3 +421,33 @@ func TestSchemaCheck(t *testing.T) {
 		t.Fatalf("got have %d want %d", have, want)
 	}
 }
+
+func TestCreateHouseholdsBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _ := townships(t)
+		all := registry.Scope{}
+		dupe := person("重复", civil.D(1977, 7, 7))
+		bad := household(a, person("坏", civil.D(1980, 1, 1)))
+		bad.Members[0].Person.IDNumber = "123"
+		hs := []*registry.Household{
+			household(a, dupe),
+			bad,
+			household(a, person("好", civil.D(1981, 1, 1))),
+			household(a, dupe), // the same person again: conflict with the first
+		}
+		errs, err := db.CreateHouseholds(ctx, all, hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs[0] != nil || errs[2] != nil || apperr.CodeOf(errs[1]) != apperr.Invalid || apperr.CodeOf(errs[3]) != apperr.Conflict {
+			t.Fatalf("got errors %v", errs)
+		}
+		c, _ := db.Counts(ctx, all)
+		if c.Households != 2 || c.Persons != 2 {
+			t.Fatalf("got counts %+v, want the two good households only", c)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 2 {
+			t.Fatalf("audit after a batch with a rolled-back household: %d rows, %v", n, err)
+		}
+	})
+}

@@ -11,17 +11,58 @@ import (
 type Tx struct {
 	db *DB
 	tx *sql.Tx
+	// stmts caches prepared statements for the transaction's life on
+	// SQLite, whose driver otherwise prepares every statement anew; batch
+	// writes run the same dozen statements thousands of times.
+	stmts map[string]*sql.Stmt
+	// head is the audit chain's head as of this transaction's last append,
+	// so a batch reads it once; written back before commit.
+	head *auditHead
+}
+
+func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st
+	return st, nil
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.db.dialect == SQLite {
+		st, err := t.stmt(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.db.dialect == SQLite {
+		st, err := t.stmt(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if t.db.dialect == SQLite {
+		if st, err := t.stmt(ctx, q); err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
@@ -72,7 +113,15 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 			stx.Rollback()
 		}
 	}()
+	defer func() {
+		for _, st := range tx.stmts {
+			st.Close()
+		}
+	}()
 	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.writeAuditHead(ctx); err != nil {
 		return err
 	}
 	return stx.Commit()

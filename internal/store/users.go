@@ -59,7 +59,9 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*auth.User, 
 }
 
 // User implements auth.Store.
-func (db *DB) User(ctx context.Context, id int64) (*auth.User, error) { return db.user(ctx, "id = ?", id) }
+func (db *DB) User(ctx context.Context, id int64) (*auth.User, error) {
+	return db.user(ctx, "id = ?", id)
+}
 
 // Users implements auth.Store.
 func (db *DB) Users(ctx context.Context, region string) ([]auth.User, error) {

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,6 +53,79 @@ func SQLite(t testing.TB) *store.DB {
 	return open(t, filepath.Join(t.TempDir(), "test.db"))
 }
 
+// Fresh opens a migrated store of the dialect ("sqlite" or "postgres")
+// whose life is not bound to one test: benchmarks share it across
+// sub-benchmarks. cleanup closes and removes it.
+func Fresh(dialect string) (db *store.DB, cleanup func(), err error) {
+	ctx := context.Background()
+	dsn, drop := "", func() {}
+	switch dialect {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "safetynet-bench-")
+		if err != nil {
+			return nil, nil, err
+		}
+		dsn, drop = filepath.Join(dir, "bench.db"), func() { os.RemoveAll(dir) }
+	case "postgres":
+		base := os.Getenv(EnvPostgres)
+		if base == "" {
+			return nil, nil, fmt.Errorf("set %s", EnvPostgres)
+		}
+		schema, err := createSchema(base)
+		if err != nil {
+			return nil, nil, err
+		}
+		dsn, drop = withSchema(base, schema), func() { dropSchema(base, schema) }
+	}
+	db, err = store.Open(ctx, dsn)
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		drop()
+		return nil, nil, err
+	}
+	k, err := pii.GenerateKeys(pii.SM4GCM)
+	if err != nil {
+		return nil, nil, err
+	}
+	db.SetKeys(k)
+	return db, func() { db.Close(); drop() }, nil
+}
+
+func createSchema(base string) (string, error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	return schema, err
+}
+
+func dropSchema(base, schema string) {
+	if a, err := sql.Open("pgx", base); err == nil {
+		a.Exec("DROP SCHEMA " + schema + " CASCADE")
+		a.Close()
+	}
+}
+
+func withSchema(base, schema string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // Postgres returns a migrated store in a new schema of the server named by
 // SAFETYNET_TEST_POSTGRES, or skips the test when it is unset.
 func Postgres(t testing.TB) *store.DB {
@@ -60,32 +134,12 @@ func Postgres(t testing.TB) *store.DB {
 	if base == "" {
 		t.Skip("PostgreSQL part skipped: set " + EnvPostgres + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run it")
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
+	schema, err := createSchema(base)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatalf("create schema: %v", err)
 	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return open(t, u.String())
+	t.Cleanup(func() { dropSchema(base, schema) })
+	return open(t, withSchema(base, schema))
 }
 
 func open(t testing.TB, dsn string) *store.DB {

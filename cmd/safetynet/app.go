@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/pii"
+	"safetynet/internal/region"
+	"safetynet/internal/store"
+	"safetynet/internal/web"
+)
+
+// app is an open store with its keys: what every command but gen needs.
+type app struct {
+	cfg  config
+	db   *store.DB
+	keys *pii.Keys
+	log  *slog.Logger
+}
+
+// openApp opens the store, migrating it first if migrate is set, checks the
+// schema and the key, and loads imported villages into the region table.
+func openApp(ctx context.Context, cfg config, migrate bool) (*app, error) {
+	a := &app{cfg: cfg, log: newLogger(cfg.LogLevel)}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	if migrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if cfg.KeyFile != "" {
+		if a.keys, err = pii.LoadKeyFile(cfg.KeyFile); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if err := db.CheckKeys(ctx, a.keys); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.SetKeys(a.keys)
+	villages, err := db.Regions(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(villages) > 0 {
+		if err := region.Embedded().Add(villages); err != nil {
+			a.log.Warn("some stored regions could not be loaded", "err", err)
+		}
+	}
+	return a, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// serve runs the HTTP server until ctx ends; ready is called with the URL
+// once it listens.
+func (a *app) serve(ctx context.Context, ready func(url string)) error {
+	srv := web.New(a.db, auth.NewService(a.db), a.log)
+	srv.SecureCookies = a.cfg.SecureCookies
+	srv.Ready = a.db.CheckSchema
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	if strings.HasPrefix(a.cfg.Addr, ":") || strings.HasPrefix(a.cfg.Addr, "0.0.0.0:") {
+		url = "http://localhost:" + strings.TrimPrefix(strings.TrimPrefix(a.cfg.Addr, "0.0.0.0"), ":")
+	}
+	a.log.Info("serving", "url", url, "store", a.db.Dialect().String())
+	if ready != nil {
+		ready(url)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg.bind(fs, "db", "key-file", "addr", "secure-cookies", "log-level")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.serve(ctx, func(url string) { fmt.Printf("SafetyNet is serving at %s\n", url) })
+}
+
+func runMigrate(ctx context.Context, args []string) error {
+	var cfg config
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	cfg.bind(fs, "db", "log-level")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	have, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if v == have {
+		fmt.Printf("The schema is up to date (version %d).\n", v)
+	} else {
+		fmt.Printf("Migrated the schema from version %d to %d.\n", have, v)
+	}
+	return nil
+}

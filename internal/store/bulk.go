@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"safetynet/internal/apperr"
+	"safetynet/internal/pii"
+	"safetynet/internal/registry"
+)
+
+// CreateHouseholds stores many households in one transaction, each behind
+// a savepoint so that one household's conflict rolls back only that
+// household. It returns one error per household (nil where stored); the
+// error of the whole call is for failures of the transaction itself.
+// Used by imports and the demo, where a transaction per household would
+// spend most of its time committing.
+func (db *DB) CreateHouseholds(ctx context.Context, scope registry.Scope, hs []*registry.Household) ([]error, error) {
+	errs := make([]error, len(hs))
+	today := db.today()
+	valid := 0
+	for i, h := range hs {
+		if errs[i] = h.Validate(scope, today); errs[i] == nil {
+			valid++
+		}
+	}
+	if valid == 0 {
+		return errs, nil
+	}
+	err := db.transact(ctx, func(t *Tx) error {
+		for i, h := range hs {
+			if errs[i] != nil {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, err := t.exec(ctx, "SAVEPOINT hh"); err != nil {
+				return err
+			}
+			var saved *auditHead
+			if t.head != nil {
+				h := *t.head
+				saved = &h
+			}
+			err := t.createHousehold(ctx, h)
+			if err != nil {
+				if apperr.As(err) == nil {
+					return fmt.Errorf("household %d of the batch: %w", i+1, err)
+				}
+				errs[i] = err
+				h.ID, h.Number = 0, ""
+				t.head = saved
+				if _, err := t.exec(ctx, "ROLLBACK TO SAVEPOINT hh"); err != nil {
+					return err
+				}
+			}
+			if _, err := t.exec(ctx, "RELEASE SAVEPOINT hh"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return errs, err
+}
+
+// ImportRecords implements registry.Store.
+func (db *DB) ImportRecords(ctx context.Context, scope registry.Scope, incomes []registry.Income, assets []registry.Asset) (nIn, nAs int, err error) {
+	for i := range incomes {
+		if err := incomes[i].Validate(); err != nil {
+			return 0, 0, apperr.Prefix(fmt.Sprintf("incomes[%d]", i), err)
+		}
+	}
+	for i := range assets {
+		if err := assets[i].Validate(); err != nil {
+			return 0, 0, apperr.Prefix(fmt.Sprintf("assets[%d]", i), err)
+		}
+	}
+	err = db.transact(ctx, func(t *Tx) error {
+		nIn, nAs = 0, 0
+		households := map[int64]*registry.Household{}
+		added := map[int64][2]int{}
+		var order []int64
+		get := func(id int64) (*registry.Household, error) {
+			if h, ok := households[id]; ok {
+				return h, nil
+			}
+			lo, hi := prefixRange(scope.Region)
+			h, err := db.scanHousehold(t.queryRow(ctx, "SELECT "+householdColumns+
+				" FROM households WHERE id = ? AND region_code >= ? AND region_code < ?", id, lo, hi))
+			if err != nil {
+				return nil, notFound("household", id)
+			}
+			households[id] = h
+			order = append(order, id)
+			return h, nil
+		}
+		now := db.now()
+		for i := range incomes {
+			in := &incomes[i]
+			h, err := get(in.HouseholdID)
+			if err != nil {
+				return err
+			}
+			var same int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM incomes WHERE household_id = ? AND COALESCE(person_id, 0) = ?
+				AND type = ? AND month = ? AND amount = ? AND employment_cost = ? AND superseded_at IS NULL`,
+				h.ID, in.PersonID, in.Type, in.Month, in.Amount, in.EmploymentCost).Scan(&same); err != nil {
+				return err
+			}
+			if same > 0 {
+				continue
+			}
+			if _, err := t.exec(ctx, `UPDATE incomes SET superseded_at = ? WHERE household_id = ? AND COALESCE(person_id, 0) = ?
+				AND type = ? AND month = ? AND superseded_at IS NULL`, now, h.ID, in.PersonID, in.Type, in.Month); err != nil {
+				return err
+			}
+			in.RecordedAt = now
+			if in.ID, err = t.insertID(ctx, `INSERT INTO incomes (county_code, household_id, person_id, type, month, amount,
+				employment_cost, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				h.CountyCode, h.ID, nullInt(in.PersonID), in.Type, in.Month, in.Amount, in.EmploymentCost, in.Note, now); err != nil {
+				return err
+			}
+			nIn++
+			c := added[h.ID]
+			c[0]++
+			added[h.ID] = c
+		}
+		for i := range assets {
+			a := &assets[i]
+			h, err := get(a.HouseholdID)
+			if err != nil {
+				return err
+			}
+			var same int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM assets WHERE household_id = ? AND COALESCE(person_id, 0) = ?
+				AND type = ? AND description = ? AND value = ? AND valid_from = ?`,
+				h.ID, a.PersonID, a.Type, a.Description, a.Value, a.ValidFrom).Scan(&same); err != nil {
+				return err
+			}
+			if same > 0 {
+				continue
+			}
+			if a.ID, err = t.insertID(ctx, `INSERT INTO assets (county_code, household_id, person_id, type, description, value,
+				area, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				h.CountyCode, h.ID, nullInt(a.PersonID), a.Type, a.Description, a.Value, a.Area, a.ValidFrom, a.ValidTo, now); err != nil {
+				return err
+			}
+			nAs++
+			c := added[h.ID]
+			c[1]++
+			added[h.ID] = c
+		}
+		for _, id := range order {
+			if c := added[id]; c != [2]int{} {
+				if err := t.audit(ctx, "household", id, households[id].RegionCode, "import_records", nil,
+					map[string]int{"incomes": c[0], "assets": c[1]}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return nIn, nAs, err
+}
+
+// Registered implements registry.Store, 500 ID numbers per query.
+func (db *DB) Registered(ctx context.Context, idNumbers []string) (map[string]registry.Registration, error) {
+	out := map[string]registry.Registration{}
+	byIdx := map[string]string{}
+	for start := 0; start < len(idNumbers); start += 500 {
+		part := idNumbers[start:min(start+500, len(idNumbers))]
+		args := make([]any, len(part))
+		for i, n := range part {
+			idx, err := db.index(pii.IDNumber, n)
+			if err != nil {
+				return nil, err
+			}
+			byIdx[idx] = n
+			args[i] = idx
+		}
+		rows, err := db.query(ctx, `SELECT p.id_number_idx, p.id, COALESCE(h.id, 0), COALESCE(h.number, ''), COALESCE(h.region_code, '')
+			FROM persons p LEFT JOIN members m ON m.person_id = p.id AND m.left_on IS NULL
+			LEFT JOIN households h ON h.id = m.household_id
+			WHERE p.id_number_idx IN (?`+strings.Repeat(", ?", len(part)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var idx string
+			var r registry.Registration
+			if err := rows.Scan(&idx, &r.PersonID, &r.HouseholdID, &r.HouseholdNumber, &r.RegionCode); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[byIdx[idx]] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

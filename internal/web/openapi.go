@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"safetynet/internal/audit"
+	"safetynet/internal/auth"
+	"safetynet/internal/civil"
+	"safetynet/internal/money"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// apiDoc describes one API operation for the OpenAPI document. Every
+// /api/v1 route must have one (TestOpenAPIMatchesRoutes).
+type apiDoc struct {
+	Summary  string
+	Query    []string // query parameter names
+	Request  any      // a value of the request body's type, or nil
+	Response any      // a value of the response type, or nil
+	Status   int      // the success status (200 if zero)
+}
+
+var apiDocs = map[string]apiDoc{
+	"GET /api/v1/openapi.json":             {Summary: "This document"},
+	"GET /api/v1/me":                       {Summary: "The signed-in user, their jurisdiction and permissions", Response: me{}},
+	"GET /api/v1/regions":                  {Summary: "Children of a region (?parent=, default the jurisdiction) or a name search (?q=)", Query: []string{"parent", "q"}, Response: []region.Region{}},
+	"GET /api/v1/regions/{code}":           {Summary: "One region with its chain and children", Response: regionDetail{}},
+	"GET /api/v1/households":               {Summary: "Search households in the jurisdiction; keyset pagination with ?after=", Query: []string{"region", "number", "name", "id_number", "after", "limit"}, Response: page[registry.HouseholdSummary]{}},
+	"POST /api/v1/households":              {Summary: "Register a household with its members", Request: registry.Household{}, Response: registry.Household{}, Status: http.StatusCreated},
+	"GET /api/v1/households/{id}":          {Summary: "A household with its members; personal data masked unless ?reveal=true (audited, needs pii.view)", Query: []string{"reveal"}, Response: registry.Household{}},
+	"PUT /api/v1/households/{id}":          {Summary: "Update a household's own fields; send the version read (409 if stale)", Request: registry.Household{}, Response: registry.Household{}},
+	"GET /api/v1/households/{id}/snapshot": {Summary: "The household as it stood on ?at=YYYY-MM-DD", Query: []string{"at"}, Response: registry.Snapshot{}},
+	"GET /api/v1/households/{id}/history":  {Summary: "Recorded versions of the household and its members", Response: []registry.Version{}},
+	"POST /api/v1/households/{id}/members": {Summary: "Add a member (a new person, or an existing one by ID number)", Request: registry.Member{}, Response: registry.Member{}, Status: http.StatusCreated},
+	"POST /api/v1/members/{id}/end":        {Summary: "End a membership on a day, with a reason", Request: endRequest{}},
+	"GET /api/v1/households/{id}/incomes":  {Summary: "Current declared incomes, newest month first", Response: []registry.Income{}},
+	"POST /api/v1/households/{id}/incomes": {Summary: "Declare an income; supersedes the record for the same person, type and month", Request: registry.Income{}, Response: registry.Income{}, Status: http.StatusCreated},
+	"GET /api/v1/households/{id}/assets":   {Summary: "Assets, current and past", Response: []registry.Asset{}},
+	"POST /api/v1/households/{id}/assets":  {Summary: "Record an asset", Request: registry.Asset{}, Response: registry.Asset{}, Status: http.StatusCreated},
+	"POST /api/v1/assets/{id}/end":         {Summary: "Record the day an asset stopped being held", Request: endRequest{}},
+	"GET /api/v1/persons":                  {Summary: "Search persons in the jurisdiction", Query: []string{"region", "name", "id_number", "after", "limit"}, Response: page[registry.PersonSummary]{}},
+	"GET /api/v1/persons/{id}":             {Summary: "A person; masked unless ?reveal=true", Query: []string{"reveal"}, Response: registry.Person{}},
+	"PUT /api/v1/persons/{id}":             {Summary: "Update a person; send the version read and the full ID number", Request: registry.Person{}, Response: registry.Person{}},
+	"POST /api/v1/imports/registry":        {Summary: "Import households and persons from CSV or XLSX (multipart field \"file\"; for CSV also \"incomes\" and \"assets\")", Response: importReport{}},
+	"GET /api/v1/imports/template":         {Summary: "The import template (?format=csv or xlsx)", Query: []string{"format"}},
+	"GET /api/v1/audit":                    {Summary: "Audit records in the jurisdiction, newest first", Query: []string{"region", "entity", "entity_id", "before", "limit"}, Response: []audit.Entry{}},
+}
+
+var (
+	openAPIOnce sync.Once
+	openAPIDoc  map[string]any
+)
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	openAPIOnce.Do(func() { openAPIDoc = s.buildOpenAPI() })
+	writeJSON(w, http.StatusOK, openAPIDoc)
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func (s *Server) buildOpenAPI() map[string]any {
+	schemas := map[string]any{}
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		d := apiDocs[rt.pattern]
+		op := map[string]any{"summary": d.Summary, "x-permission": string(rt.perm)}
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range d.Query {
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if d.Request != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(d.Request), schemas)}}}
+		}
+		status := d.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		if d.Response != nil {
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(d.Response), schemas)}}
+		}
+		errRef := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		op["responses"] = map[string]any{strconv.Itoa(status): ok, "default": errRef}
+		if rt.perm == auth.Public {
+			op["security"] = []any{}
+		}
+		if paths[path] == nil {
+			paths[path] = map[string]any{}
+		}
+		paths[path][strings.ToLower(method)] = op
+	}
+	schemas["Error"] = map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object",
+		"properties": map[string]any{"code": map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "too_large", "unavailable", "internal"}},
+			"message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"}, "request_id": map[string]any{"type": "string"}}}}}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "SafetyNet API", "version": "1", "description": "Social-assistance registry. Errors are {\"error\":{\"code\",\"message\",\"field\"}}. Authenticate with a bearer token (safetynet user token) or a session cookie plus X-CSRF-Token."},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
+			"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie}}},
+		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+	}
+}
+
+var (
+	timeType  = reflect.TypeOf(time.Time{})
+	dateType  = reflect.TypeOf(civil.Date{})
+	monthType = reflect.TypeOf(civil.Month{})
+	fenType   = reflect.TypeOf(money.Fen(0))
+)
+
+// schemaOf returns a JSON schema for t, adding named structs to schemas.
+func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
+	switch t {
+	case timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case dateType:
+		return map[string]any{"type": "string", "format": "date", "nullable": true}
+	case monthType:
+		return map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
+	case fenType:
+		return map[string]any{"type": "integer", "format": "int64", "description": "amount in fen (1/100 yuan)"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return schemaOf(t.Elem(), schemas)
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return map[string]any{"type": "integer"}
+	case reflect.Float64, reflect.Float32:
+		return map[string]any{"type": "number"}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return map[string]any{"type": "object", "description": "JSON"}
+		}
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), schemas)}
+	case reflect.Map:
+		return map[string]any{"type": "object"}
+	case reflect.Struct:
+		name := strings.NewReplacer("[", "_", "]", "", "/", "_", ".", "_", "*", "").Replace(t.Name())
+		if _, ok := schemas[name]; !ok {
+			schemas[name] = map[string]any{} // placeholder against recursion
+			props := map[string]any{}
+			addFields(t, props, schemas)
+			schemas[name] = map[string]any{"type": "object", "properties": props}
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	return map[string]any{}
+}
+
+func addFields(t reflect.Type, props map[string]any, schemas map[string]any) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			addFields(f.Type, props, schemas)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = schemaOf(f.Type, schemas)
+	}
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"safetynet/internal/auth"
+)
+
+// route is one registered route and the permission it requires.
+type route struct {
+	pattern string
+	perm    auth.Permission
+}
+
+// handle registers h for pattern behind a check of perm: auth.Public for
+// anyone, auth.SignedIn for any signed-in user, or a role permission.
+// Registering without a permission panics: no route can forget its check.
+func (s *Server) handle(pattern string, perm auth.Permission, h http.HandlerFunc) {
+	if perm == "" {
+		panic("web: route " + pattern + " registered without a permission")
+	}
+	s.routes = append(s.routes, route{pattern, perm})
+	api := strings.Contains(pattern, "/api/")
+	s.mux.Handle(pattern, s.authorize(perm, api, h))
+}
+
+func (s *Server) registerRoutes() {
+	// Operations.
+	s.handle("GET /healthz", auth.Public, s.healthz)
+	s.handle("GET /readyz", auth.Public, s.readyz)
+	s.handle("GET /metrics", auth.Public, s.serveMetrics)
+	s.handle("GET /static/", auth.Public, s.serveStatic)
+	s.handle("GET /api/v1/openapi.json", auth.Public, s.openAPI)
+
+	// Signing in and out.
+	s.handle("GET /login", auth.Public, s.loginPage)
+	s.handle("POST /login", auth.Public, s.loginSubmit)
+	s.handle("POST /logout", auth.SignedIn, s.logout)
+	s.handle("GET /lang/{lang}", auth.Public, s.switchLang)
+
+	// JSON API.
+	s.handle("GET /api/v1/me", auth.SignedIn, s.apiMe)
+	s.handle("GET /api/v1/regions", auth.SignedIn, s.apiRegions)
+	s.handle("GET /api/v1/regions/{code}", auth.SignedIn, s.apiRegion)
+	s.handle("GET /api/v1/households", auth.HouseholdRead, s.apiHouseholds)
+	s.handle("POST /api/v1/households", auth.HouseholdWrite, s.apiCreateHousehold)
+	s.handle("GET /api/v1/households/{id}", auth.HouseholdRead, s.apiHousehold)
+	s.handle("PUT /api/v1/households/{id}", auth.HouseholdWrite, s.apiUpdateHousehold)
+	s.handle("GET /api/v1/households/{id}/snapshot", auth.HouseholdRead, s.apiHouseholdAt)
+	s.handle("GET /api/v1/households/{id}/history", auth.HouseholdRead, s.apiHouseholdHistory)
+	s.handle("POST /api/v1/households/{id}/members", auth.HouseholdWrite, s.apiAddMember)
+	s.handle("POST /api/v1/members/{id}/end", auth.HouseholdWrite, s.apiEndMember)
+	s.handle("GET /api/v1/households/{id}/incomes", auth.HouseholdRead, s.apiIncomes)
+	s.handle("POST /api/v1/households/{id}/incomes", auth.HouseholdWrite, s.apiAddIncome)
+	s.handle("GET /api/v1/households/{id}/assets", auth.HouseholdRead, s.apiAssets)
+	s.handle("POST /api/v1/households/{id}/assets", auth.HouseholdWrite, s.apiAddAsset)
+	s.handle("POST /api/v1/assets/{id}/end", auth.HouseholdWrite, s.apiEndAsset)
+	s.handle("GET /api/v1/persons", auth.HouseholdRead, s.apiPersons)
+	s.handle("GET /api/v1/persons/{id}", auth.HouseholdRead, s.apiPerson)
+	s.handle("PUT /api/v1/persons/{id}", auth.HouseholdWrite, s.apiUpdatePerson)
+	s.handle("POST /api/v1/imports/registry", auth.RegistryImport, s.apiImportRegistry)
+	s.handle("GET /api/v1/imports/template", auth.RegistryImport, s.importTemplate)
+	s.handle("GET /api/v1/audit", auth.AuditRead, s.apiAudit)
+
+	// UI pages.
+	s.registerUI()
+}

@@ -1,0 +1,89 @@
+// SafetyNet UI: small progressive enhancements. Every page works without
+// this file; it only adds conveniences.
+(function () {
+  "use strict";
+
+  // "Add another member" on the new-household form: copy the last member
+  // row with the next index, emptied. The server accepts any number of rows.
+  function setupMembers() {
+    var rows = document.getElementById("member-rows");
+    var button = document.getElementById("add-member");
+    if (!rows || !button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var all = rows.querySelectorAll("fieldset.member");
+      if (all.length === 0) return;
+      var last = all[all.length - 1];
+      var next = 0;
+      all.forEach(function (f) {
+        var i = parseInt(f.getAttribute("data-index"), 10);
+        if (i + 1 > next) next = i + 1;
+      });
+      var from = last.getAttribute("data-index");
+      var row = last.cloneNode(true);
+      row.setAttribute("data-index", String(next));
+      var nameFrom = "members[" + from + "]", nameTo = "members[" + next + "]";
+      var idFrom = "f-members-" + from + "-", idTo = "f-members-" + next + "-";
+      row.querySelectorAll("[name],[id],[for],[aria-describedby]").forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (a) {
+          var v = el.getAttribute(a);
+          if (v) el.setAttribute(a, v.split(nameFrom).join(nameTo).split(idFrom).join(idTo));
+        });
+      });
+      row.querySelectorAll("input").forEach(function (el) { el.value = ""; });
+      row.querySelectorAll("textarea").forEach(function (el) { el.value = ""; });
+      row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
+      row.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+      row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+      row.querySelectorAll("[aria-invalid]").forEach(function (el) {
+        el.removeAttribute("aria-invalid");
+        el.removeAttribute("aria-describedby");
+      });
+      row.querySelectorAll("details").forEach(function (el) { el.open = false; });
+      var no = row.querySelector(".member-no");
+      if (no) no.textContent = String(all.length + 1);
+      rows.appendChild(row);
+      var first = row.querySelector("select, input");
+      if (first) first.focus();
+    });
+  }
+
+  // Bring the first message of a rejected form into view.
+  function focusFirstError() {
+    var bad = document.querySelector("[aria-invalid=true]");
+    if (bad) {
+      var details = bad.closest("details");
+      if (details) details.open = true;
+      bad.focus({ preventScroll: true });
+      bad.scrollIntoView({ block: "center" });
+    }
+  }
+
+  // Stop a double tap on a slow connection from sending a form twice.
+  function guardSubmits() {
+    document.querySelectorAll("form[method=post]").forEach(function (f) {
+      f.addEventListener("submit", function () {
+        if (f.dataset.sent) return;
+        f.dataset.sent = "1";
+        setTimeout(function () {
+          f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+        }, 0);
+      });
+    });
+  }
+
+  // Coming back to a page from the history: let its forms be sent again.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (f) {
+      delete f.dataset.sent;
+      f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupMembers();
+    focusFirstError();
+    guardSubmits();
+  });
+})();
