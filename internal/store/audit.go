@@ -17,6 +17,16 @@ const auditLockKey = 0x5afe7e1
 // audit appends one record to the chain inside t, with the actor from ctx.
 // before and after are values already masked of personal data (or nil).
 func (t *Tx) audit(ctx context.Context, entity string, entityID int64, regionCode, action string, before, after any) error {
+	e, err := newAuditEntry(entity, entityID, regionCode, action, before, after)
+	if err != nil {
+		return err
+	}
+	return t.appendAudit(ctx, e)
+}
+
+// newAuditEntry builds an unsealed record; an update keeps only what
+// changed (audit.Diff).
+func newAuditEntry(entity string, entityID int64, regionCode, action string, before, after any) (*audit.Entry, error) {
 	var b, a json.RawMessage
 	var err error
 	if before != nil && after != nil {
@@ -30,17 +40,29 @@ func (t *Tx) audit(ctx context.Context, entity string, entityID int64, regionCod
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return nil, fmt.Errorf("audit: %w", err)
 	}
 	id := ""
 	if entityID != 0 {
 		id = strconv.FormatInt(entityID, 10)
 	}
-	return t.appendAudit(ctx, &audit.Entry{Entity: entity, EntityID: id, Region: regionCode, Action: action, Before: b, After: a})
+	return &audit.Entry{Entity: entity, EntityID: id, Region: regionCode, Action: action, Before: b, After: a}, nil
 }
 
-// appendAudit seals e after the chain's head and writes it and the new head.
+// appendAudit seals e after the chain's head and writes it.
 func (t *Tx) appendAudit(ctx context.Context, e *audit.Entry) error {
+	if err := t.sealAudit(ctx, e); err != nil {
+		return err
+	}
+	rs := auditRows()
+	rs.add(auditRow(e)...)
+	return t.insertRows(ctx, rs)
+}
+
+// sealAudit fills in the actor and time and chains e to the head, taking
+// the chain's lock on first use in the transaction. The head record itself
+// is written at commit (writeAuditHead).
+func (t *Tx) sealAudit(ctx context.Context, e *audit.Entry) error {
 	act := audit.ActorFrom(ctx)
 	e.UserID, e.Username, e.Role, e.ClientAddr, e.RequestID = act.UserID, act.Username, act.Role, act.ClientAddr, act.RequestID
 	e.At = t.db.now().UTC().Truncate(1000)
@@ -64,16 +86,18 @@ func (t *Tx) appendAudit(ctx context.Context, e *audit.Entry) error {
 		prev = &audit.Entry{Seq: t.head.seq, Hash: t.head.hash}
 	}
 	e.Seal(prev)
-	_, err := t.exec(ctx, `INSERT INTO audit_log (seq, at, user_id, username, role, client_addr, request_id,
-		entity, entity_id, region, action, before_data, after_data, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At, e.UserID, e.Username, e.Role, e.ClientAddr, e.RequestID,
-		e.Entity, e.EntityID, e.Region, e.Action, string(e.Before), string(e.After), e.PrevHash, e.Hash)
-	if err != nil {
-		return fmt.Errorf("audit insert: %w", err)
-	}
 	t.head.seq, t.head.hash, t.head.dirty = e.Seq, e.Hash, true
 	return nil
+}
+
+func auditRows() *rowSet {
+	return &rowSet{table: "audit_log", cols: []string{"seq", "at", "user_id", "username", "role", "client_addr", "request_id",
+		"entity", "entity_id", "region", "action", "before_data", "after_data", "prev_hash", "hash"}}
+}
+
+func auditRow(e *audit.Entry) []any {
+	return []any{e.Seq, e.At, e.UserID, e.Username, e.Role, e.ClientAddr, e.RequestID,
+		e.Entity, e.EntityID, e.Region, e.Action, string(e.Before), string(e.After), e.PrevHash, e.Hash}
 }
 
 // auditHead is the chain's head as a transaction sees it.

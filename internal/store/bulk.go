@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -28,40 +29,61 @@ func (db *DB) CreateHouseholds(ctx context.Context, scope registry.Scope, hs []*
 	if valid == 0 {
 		return errs, nil
 	}
-	err := db.transact(ctx, func(t *Tx) error {
-		for i, h := range hs {
-			if errs[i] != nil {
-				continue
+	// Households whose persons are all unregistered, and appear once in
+	// the batch, go in bulk; the rest one by one behind savepoints.
+	var ids []string
+	for i, h := range hs {
+		if errs[i] == nil {
+			for _, m := range h.Members {
+				ids = append(ids, m.Person.IDNumber)
 			}
-			if err := ctx.Err(); err != nil {
-				return err
+		}
+	}
+	reg, err := db.Registered(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	for _, id := range ids {
+		seen[id]++
+	}
+	var bulk []*registry.Household
+	single := make([]bool, len(hs))
+	for i, h := range hs {
+		if errs[i] != nil {
+			continue
+		}
+		simple := true
+		for _, m := range h.Members {
+			if _, known := reg[m.Person.IDNumber]; known || m.Person.ID != 0 || seen[m.Person.IDNumber] > 1 {
+				simple = false
 			}
-			if _, err := t.exec(ctx, "SAVEPOINT hh"); err != nil {
-				return err
-			}
-			var saved *auditHead
-			if t.head != nil {
-				h := *t.head
-				saved = &h
-			}
-			err := t.createHousehold(ctx, h)
-			if err != nil {
-				if apperr.As(err) == nil {
-					return fmt.Errorf("household %d of the batch: %w", i+1, err)
+		}
+		if simple {
+			bulk = append(bulk, h)
+		} else {
+			single[i] = true
+		}
+	}
+	err = db.transact(ctx, func(t *Tx) error {
+		if len(bulk) > 0 {
+			if err := t.bulkCreate(ctx, bulk); err != nil {
+				if _, dup := isUniqueViolation(err); dup {
+					return errBulkRace
 				}
-				errs[i] = err
-				h.ID, h.Number = 0, ""
-				t.head = saved
-				if _, err := t.exec(ctx, "ROLLBACK TO SAVEPOINT hh"); err != nil {
-					return err
-				}
-			}
-			if _, err := t.exec(ctx, "RELEASE SAVEPOINT hh"); err != nil {
 				return err
 			}
 		}
-		return nil
+		return t.createEach(ctx, hs, errs, single)
 	})
+	if err == errBulkRace {
+		// An ID number was registered between the check and the load:
+		// do the whole batch household by household.
+		for i := range hs {
+			single[i] = errs[i] == nil
+		}
+		err = db.transact(ctx, func(t *Tx) error { return t.createEach(ctx, hs, errs, single) })
+	}
 	return errs, err
 }
 
@@ -202,4 +224,45 @@ func (db *DB) Registered(ctx context.Context, idNumbers []string) (map[string]re
 		}
 	}
 	return out, nil
+}
+
+// errBulkRace reports that the bulk load met an ID number registered after
+// the batch was checked.
+var errBulkRace = errors.New("an ID number was registered during the bulk load")
+
+// createEach creates the households marked in which one by one, each behind
+// a savepoint so that one household's conflict rolls back only itself; its
+// error goes into errs.
+func (t *Tx) createEach(ctx context.Context, hs []*registry.Household, errs []error, which []bool) error {
+	for i, h := range hs {
+		if !which[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "SAVEPOINT hh"); err != nil {
+			return err
+		}
+		var saved *auditHead
+		if t.head != nil {
+			c := *t.head
+			saved = &c
+		}
+		if err := t.createHousehold(ctx, h); err != nil {
+			if apperr.As(err) == nil {
+				return fmt.Errorf("household %d of the batch: %w", i+1, err)
+			}
+			errs[i] = err
+			h.ID, h.Number = 0, ""
+			t.head = saved
+			if _, err := t.exec(ctx, "ROLLBACK TO SAVEPOINT hh"); err != nil {
+				return err
+			}
+		}
+		if _, err := t.exec(ctx, "RELEASE SAVEPOINT hh"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -17,31 +17,37 @@ import (
 // saveVersion records version v of an entity as JSON, with its personal
 // data sealed: a household's bank account, a person's ID number and phone.
 func (t *Tx) saveVersion(ctx context.Context, entity string, id int64, v int, value any) error {
-	var sealed any
-	var err error
-	switch x := value.(type) {
-	case registry.Household:
-		x.BankAccount, _, err = t.db.seal(pii.BankAccount, x.BankAccount)
-		sealed = x
-	case *registry.Person:
-		c := *x
-		if c.IDNumber, _, err = t.db.seal(pii.IDNumber, c.IDNumber); err == nil {
-			c.Phone, _, err = t.db.seal(pii.Phone, c.Phone)
-		}
-		sealed = c
-	default:
-		return fmt.Errorf("saveVersion: unexpected %T", value)
-	}
-	if err != nil {
-		return err
-	}
-	data, err := json.Marshal(sealed)
+	data, err := t.db.versionData(value)
 	if err != nil {
 		return err
 	}
 	_, err = t.exec(ctx, "INSERT INTO versions (entity, entity_id, version, valid_from, by_user, data) VALUES (?, ?, ?, ?, ?, ?)",
-		entity, id, v, t.db.now(), audit.ActorFrom(ctx).Username, string(data))
+		entity, id, v, t.db.now(), audit.ActorFrom(ctx).Username, data)
 	return err
+}
+
+// versionData is the JSON of a version record, personal data sealed.
+func (db *DB) versionData(value any) (string, error) {
+	var sealed any
+	var err error
+	switch x := value.(type) {
+	case registry.Household:
+		x.BankAccount, _, err = db.seal(pii.BankAccount, x.BankAccount)
+		sealed = x
+	case *registry.Person:
+		c := *x
+		if c.IDNumber, _, err = db.seal(pii.IDNumber, c.IDNumber); err == nil {
+			c.Phone, _, err = db.seal(pii.Phone, c.Phone)
+		}
+		sealed = c
+	default:
+		return "", fmt.Errorf("versionData: unexpected %T", value)
+	}
+	if err != nil {
+		return "", err
+	}
+	data, err := json.Marshal(sealed)
+	return string(data), err
 }
 
 // versionAt reads the version of an entity in force before instant end

@@ -451,3 +451,54 @@ func TestCreateHouseholdsBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkMatchesSingle checks that the bulk path writes what the
+// one-by-one path writes: the same household read back, the same history.
+func TestBulkMatchesSingle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _ := townships(t)
+		all := registry.Scope{}
+		clock := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return clock })
+		one := household(a, person("单一", civil.D(1950, 1, 1)), person("单二", civil.D(1980, 1, 1)))
+		two := household(a, person("批一", civil.D(1950, 1, 1)), person("批二", civil.D(1980, 1, 1)))
+		two.Members[1].Person.Death = civil.D(2024, 5, 5)
+		if err := db.CreateHousehold(ctx, all, one); err != nil {
+			t.Fatal(err)
+		}
+		if errs, err := db.CreateHouseholds(ctx, all, []*registry.Household{two}); err != nil || errs[0] != nil {
+			t.Fatalf("bulk: %v %v", err, errs)
+		}
+		for _, h := range []*registry.Household{one, two} {
+			got, err := db.Household(ctx, all, h.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Members) != 2 || got.Members[0].Person.IDNumber != h.Members[0].Person.IDNumber || got.BankAccount != h.BankAccount ||
+				got.Members[0].JoinedOn != civil.D(2020, 1, 1) || got.Members[1].Person.Death != h.Members[1].Person.Death {
+				t.Fatalf("household %s read back as %+v", h.Number, got)
+			}
+			snap, err := db.HouseholdAt(ctx, all, h.ID, civil.D(2025, 3, 1))
+			if err != nil || len(snap.Household.Members) != 2 || snap.Household.Members[1].Person.Name != h.Members[1].Person.Name {
+				t.Fatalf("snapshot of %s: %+v %v", h.Number, snap, err)
+			}
+			if p, err := db.PersonByIDNumber(ctx, all, h.Members[1].Person.IDNumber); err != nil || p.ID != h.Members[1].Person.ID {
+				t.Fatalf("lookup: %v %v", p, err)
+			}
+		}
+		if two.Number <= one.Number {
+			t.Fatalf("got numbers %s then %s, want increasing", one.Number, two.Number)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 2 {
+			t.Fatalf("audit: %d %v", n, err)
+		}
+		// A single create after a bulk one continues the ids and the chain.
+		three := household(a, person("后一", civil.D(1960, 1, 1)))
+		if err := db.CreateHousehold(ctx, all, three); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
+			t.Fatalf("audit after: %d %v", n, err)
+		}
+	})
+}

@@ -15,6 +15,7 @@ type Tx struct {
 	// SQLite, whose driver otherwise prepares every statement anew; batch
 	// writes run the same dozen statements thousands of times.
 	stmts map[string]*sql.Stmt
+	conn  *sql.Conn
 	// head is the audit chain's head as of this transaction's last append,
 	// so a batch reads it once; written back before commit.
 	head *auditHead
@@ -99,11 +100,18 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 		// prevented by the version columns in any case.
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	stx, err := db.w.BeginTx(ctx, opts)
+	// The transaction runs on a connection of its own so that bulk loads
+	// can reach the driver's COPY on that same connection (copyFrom).
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{db: db, tx: stx}
+	tx := &Tx{db: db, tx: stx, conn: conn}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()

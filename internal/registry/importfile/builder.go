@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/civil"
@@ -71,7 +72,8 @@ type household struct {
 	blk, start, n int
 	own           []registry.Member
 	ownRows       []int
-	heads         []int // the rows whose relationship is head
+	heads         int // how many rows say head
+	headRow       int // the first of them
 	incomes       []registry.Income
 	assets        []registry.Asset
 	incRows       []int
@@ -136,7 +138,7 @@ const maxRefLen = 64
 // person reads one persons row into its household.
 func (b *builder) person(r *row) {
 	ref := r.required(pRef)
-	if len(ref) > maxRefLen {
+	if utf8.RuneCountInString(ref) > maxRefLen {
 		r.fail(pRef, "the household reference is longer than %d characters", maxRefLen)
 		ref = ""
 	}
@@ -190,8 +192,8 @@ func (b *builder) person(r *row) {
 	h := b.hh[hi]
 	idx := int32(h.n)
 	if m.Relationship == registry.RelHead {
-		h.heads = append(h.heads, r.num)
-		if len(h.heads) == 1 {
+		if h.heads++; h.heads == 1 {
+			h.headRow = r.num
 			b.householdCells(r, &h.h)
 		}
 	}
@@ -292,18 +294,22 @@ func (b *builder) householdCells(r *row, h *registry.Household) {
 func (b *builder) checkHouseholds() {
 	scope := registry.Scope{Region: b.opt.Scope}
 	for _, h := range b.hh {
-		switch len(h.heads) {
+		switch h.heads {
 		case 0:
 			b.add(persons, b.rows(h)[0], pRel, "household %s has no head (户主)", h.ref)
 			h.bad = true
 		case 1:
 		default:
-			rows := make([]string, len(h.heads))
-			for i, n := range h.heads {
-				rows[i] = strconv.Itoa(n)
+			var heads []int
+			var rows []string
+			for i, m := range b.members(h) {
+				if m.Relationship == registry.RelHead {
+					heads = append(heads, b.rows(h)[i])
+					rows = append(rows, strconv.Itoa(b.rows(h)[i]))
+				}
 			}
-			for _, n := range h.heads {
-				b.add(persons, n, pRel, "household %s has %d heads (户主), in rows %s", h.ref, len(h.heads), strings.Join(rows, ", "))
+			for _, n := range heads {
+				b.add(persons, n, pRel, "household %s has %d heads (户主), in rows %s", h.ref, h.heads, strings.Join(rows, ", "))
 			}
 			h.bad = true
 		}
@@ -323,8 +329,8 @@ func (b *builder) checkHouseholds() {
 func (b *builder) placeValidation(h *household, err error) {
 	rows := b.rows(h)
 	headRow := rows[0]
-	if len(h.heads) > 0 {
-		headRow = h.heads[0]
+	if h.heads > 0 {
+		headRow = h.headRow
 	}
 	for _, d := range details(err) {
 		f := d.Field
@@ -343,12 +349,12 @@ func (b *builder) placeValidation(h *household, err error) {
 			}
 			col = colOf(persons, rest)
 		case f == "members":
-			if len(h.heads) != 1 {
+			if h.heads != 1 {
 				continue // the head count is already reported, with rows
 			}
 			col = pRel
 		default:
-			if len(h.heads) != 1 {
+			if h.heads != 1 {
 				continue // the household columns are read from the head's row
 			}
 			col = colOf(persons, f)
@@ -389,7 +395,7 @@ func (b *builder) checkDates(h *household, i int) {
 			h.bad = true
 		}
 	}
-	if m.Relationship == registry.RelHead && !m.Person.Death.IsZero() && len(h.heads) == 1 {
+	if m.Relationship == registry.RelHead && !m.Person.Death.IsZero() && h.heads == 1 {
 		if b.addErr(persons, row, pDeath, apperr.Fieldf("", "the head of household has died: record a living member as head (户主)")) {
 			h.bad = true
 		}

@@ -279,9 +279,9 @@ var (
 	)
 )
 
-// Labels returns the Chinese label of each code of an enumerated column of
-// the persons table ("relationship", "hukou_type", ...), for writers of the
-// format; nil for a column that is not enumerated.
+// Labels returns the Chinese label of each code of an enumerated column
+// (table "persons", "incomes" or "assets"; column "relationship", "type",
+// ...), for writers of the format; nil for a column that is not enumerated.
 func Labels(tableName, code string) map[string]string {
 	for _, t := range tables {
 		if t.Sheets[1] != tableName {
