@@ -35,6 +35,17 @@ func openApp(ctx context.Context, cfg config, migrate bool) (*app, error) {
 		return nil, err
 	}
 	a.db = db
+	if !migrate {
+		// A brand-new store (no schema at all) is created, as the design
+		// promises for `safetynet serve` with no flags; a store whose
+		// schema is behind is refused below until `safetynet migrate`.
+		have, _, err := db.SchemaVersion(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		migrate = have == 0
+	}
 	if migrate {
 		if _, err := db.Migrate(ctx); err != nil {
 			db.Close()

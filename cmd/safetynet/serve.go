@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -18,6 +19,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if a.keys == nil {
+		fmt.Fprintln(os.Stderr, "Warning: no key file (--key-file or SAFETYNET_KEY_FILE): households cannot be registered until one is set. Create one with `safetynet key create FILE`.")
+	}
 	return a.serve(ctx, func(url string) { fmt.Printf("SafetyNet is serving at %s\n", url) })
 }
 

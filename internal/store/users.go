@@ -73,11 +73,8 @@ func (db *DB) Users(ctx context.Context, region string) ([]auth.User, error) {
 // SetDisabled implements auth.Store.
 func (db *DB) SetDisabled(ctx context.Context, id int64, disabled bool) error {
 	return db.transact(ctx, func(t *Tx) error {
-		var region string
-		if err := t.queryRow(ctx, "SELECT region FROM users WHERE id = ?", id).Scan(&region); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return notFound("user", id)
-			}
+		region, err := t.userRegion(ctx, id)
+		if err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, "UPDATE users SET disabled = ?, version = version + 1 WHERE id = ?", disabled, id); err != nil {
@@ -99,11 +96,8 @@ func (db *DB) SetDisabled(ctx context.Context, id int64, disabled bool) error {
 // SetPassword implements auth.Store.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 	return db.transact(ctx, func(t *Tx) error {
-		var region string
-		if err := t.queryRow(ctx, "SELECT region FROM users WHERE id = ?", id).Scan(&region); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return notFound("user", id)
-			}
+		region, err := t.userRegion(ctx, id)
+		if err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, version = version + 1 WHERE id = ?", hash, id); err != nil {
@@ -192,15 +186,11 @@ func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
 // CreateToken implements auth.Store.
 func (db *DB) CreateToken(ctx context.Context, tk *auth.Token) error {
 	return db.transact(ctx, func(t *Tx) error {
-		var region string
-		if err := t.queryRow(ctx, "SELECT region FROM users WHERE id = ?", tk.UserID).Scan(&region); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return notFound("user", tk.UserID)
-			}
+		region, err := t.userRegion(ctx, tk.UserID)
+		if err != nil {
 			return err
 		}
 		tk.CreatedAt = db.now()
-		var err error
 		tk.ID, err = t.insertID(ctx, "INSERT INTO tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)", tk.UserID, tk.Name, tk.Hash, tk.CreatedAt)
 		if err != nil {
 			return err
@@ -220,4 +210,15 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (*auth.Token, error)
 	}
 	tk.CreatedAt = created.Time
 	return &tk, err
+}
+
+// userRegion returns a user's jurisdiction, recorded on the audit rows of
+// changes to the user. Errors: NotFound.
+func (t *Tx) userRegion(ctx context.Context, id int64) (string, error) {
+	var region string
+	err := t.queryRow(ctx, "SELECT region FROM users WHERE id = ?", id).Scan(&region)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("user", id)
+	}
+	return region, err
 }

@@ -95,17 +95,12 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Region = sub
 	}
-	before, err := intParam(r, "before")
+	before, lim, err := pageParams(r, "before")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	lim, err := intParam(r, "limit")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	f.BeforeSeq, f.Limit = before, int(lim)
+	f.BeforeSeq, f.Limit = before, lim
 	items, err := s.DB.List(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)

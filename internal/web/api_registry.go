@@ -101,16 +101,21 @@ func intParam(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-func householdFilter(r *http.Request) (registry.HouseholdFilter, error) {
-	q := r.URL.Query()
-	f := registry.HouseholdFilter{Region: q.Get("region"), Number: strings.TrimSpace(q.Get("number")),
-		Name: strings.TrimSpace(q.Get("name")), IDNumber: strings.TrimSpace(q.Get("id_number"))}
-	after, err := intParam(r, "after")
+// pageParams reads a keyset cursor (named cursor) and ?limit=.
+func pageParams(r *http.Request, cursor string) (int64, int, error) {
+	c, err := intParam(r, cursor)
 	if err != nil {
-		return f, err
+		return 0, 0, err
 	}
 	lim, err := intParam(r, "limit")
-	f.After, f.Limit = after, int(lim)
+	return c, int(lim), err
+}
+
+func householdFilter(r *http.Request) (f registry.HouseholdFilter, err error) {
+	q := r.URL.Query()
+	f = registry.HouseholdFilter{Region: q.Get("region"), Number: strings.TrimSpace(q.Get("number")),
+		Name: strings.TrimSpace(q.Get("name")), IDNumber: strings.TrimSpace(q.Get("id_number"))}
+	f.After, f.Limit, err = pageParams(r, "after")
 	return f, err
 }
 
@@ -189,27 +194,17 @@ func (s *Server) apiCreateHousehold(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUpdateHousehold(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var h registry.Household
-	if err := decode(r, &h); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	h.ID = id
-	if h.Version == 0 {
-		s.writeError(w, r, apperr.Fieldf("version", "send the version you read, so a concurrent change is not overwritten"))
-		return
-	}
-	if err := s.Registry.UpdateHousehold(r.Context(), scopeOf(r), &h); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	maskHousehold(&h)
-	writeJSON(w, http.StatusOK, h)
+	withBody(s, w, r, http.StatusOK, func(id int64, h *registry.Household) (any, error) {
+		h.ID = id
+		if h.Version == 0 {
+			return nil, apperr.Fieldf("version", "send the version you read, so a concurrent change is not overwritten")
+		}
+		if err := s.Registry.UpdateHousehold(r.Context(), scopeOf(r), h); err != nil {
+			return nil, err
+		}
+		maskHousehold(h)
+		return h, nil
+	})
 }
 
 func (s *Server) apiHouseholdAt(w http.ResponseWriter, r *http.Request) {
@@ -234,37 +229,58 @@ func (s *Server) apiHouseholdAt(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, snap)
 }
 
-func (s *Server) apiHouseholdHistory(w http.ResponseWriter, r *http.Request) {
+// answer writes v with status, or err.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
+// byID answers with what fn returns for the {id} path value.
+func (s *Server) byID(w http.ResponseWriter, r *http.Request, fn func(id int64) (any, error)) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	vs, err := s.Registry.Versions(r.Context(), scopeOf(r), id)
+	v, err := fn(id)
+	s.answer(w, r, http.StatusOK, v, err)
+}
+
+// withBody decodes the JSON body into a T and answers with status and what
+// fn returns for the {id} path value and the body.
+func withBody[T any](s *Server, w http.ResponseWriter, r *http.Request, status int, fn func(id int64, v *T) (any, error)) {
+	id, err := pathID(r, "id")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": vs})
+	var v T
+	if err := decode(r, &v); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := fn(id, &v)
+	s.answer(w, r, status, out, err)
+}
+
+// items wraps a list as {"items": [...]}.
+func items[T any](list []T, err error) (any, error) {
+	return map[string]any{"items": list}, err
+}
+
+func (s *Server) apiHouseholdHistory(w http.ResponseWriter, r *http.Request) {
+	s.byID(w, r, func(id int64) (any, error) { return items(s.Registry.Versions(r.Context(), scopeOf(r), id)) })
 }
 
 func (s *Server) apiAddMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var m registry.Member
-	if err := decode(r, &m); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.Registry.AddMember(r.Context(), scopeOf(r), id, &m); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	maskPerson(&m.Person)
-	writeJSON(w, http.StatusCreated, m)
+	withBody(s, w, r, http.StatusCreated, func(id int64, m *registry.Member) (any, error) {
+		err := s.Registry.AddMember(r.Context(), scopeOf(r), id, m)
+		maskPerson(&m.Person)
+		return m, err
+	})
 }
 
 // endRequest ends a membership or an asset.
@@ -274,125 +290,53 @@ type endRequest struct {
 }
 
 func (s *Server) apiEndMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var req endRequest
-	if err := decode(r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if strings.TrimSpace(req.Reason) == "" {
-		s.writeError(w, r, apperr.Fieldf("reason", "say why the member left"))
-		return
-	}
-	if err := s.Registry.EndMember(r.Context(), scopeOf(r), id, req.On, req.Reason); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "left_on": req.On})
+	withBody(s, w, r, http.StatusOK, func(id int64, req *endRequest) (any, error) {
+		if strings.TrimSpace(req.Reason) == "" {
+			return nil, apperr.Fieldf("reason", "say why the member left")
+		}
+		err := s.Registry.EndMember(r.Context(), scopeOf(r), id, req.On, req.Reason)
+		return map[string]any{"id": id, "left_on": req.On}, err
+	})
 }
 
 func (s *Server) apiIncomes(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	items, err := s.Registry.Incomes(r.Context(), scopeOf(r), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	s.byID(w, r, func(id int64) (any, error) { return items(s.Registry.Incomes(r.Context(), scopeOf(r), id)) })
 }
 
 func (s *Server) apiAddIncome(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var in registry.Income
-	if err := decode(r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	in.HouseholdID = id
-	if err := s.Registry.AddIncome(r.Context(), scopeOf(r), &in); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, in)
+	withBody(s, w, r, http.StatusCreated, func(id int64, in *registry.Income) (any, error) {
+		in.HouseholdID = id
+		return in, s.Registry.AddIncome(r.Context(), scopeOf(r), in)
+	})
 }
 
 func (s *Server) apiAssets(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	items, err := s.Registry.Assets(r.Context(), scopeOf(r), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	s.byID(w, r, func(id int64) (any, error) { return items(s.Registry.Assets(r.Context(), scopeOf(r), id)) })
 }
 
 func (s *Server) apiAddAsset(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var a registry.Asset
-	if err := decode(r, &a); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	a.HouseholdID = id
-	if err := s.Registry.AddAsset(r.Context(), scopeOf(r), &a); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, a)
+	withBody(s, w, r, http.StatusCreated, func(id int64, a *registry.Asset) (any, error) {
+		a.HouseholdID = id
+		return a, s.Registry.AddAsset(r.Context(), scopeOf(r), a)
+	})
 }
 
 func (s *Server) apiEndAsset(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var req endRequest
-	if err := decode(r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.Registry.EndAsset(r.Context(), scopeOf(r), id, req.On); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "valid_to": req.On})
+	withBody(s, w, r, http.StatusOK, func(id int64, req *endRequest) (any, error) {
+		err := s.Registry.EndAsset(r.Context(), scopeOf(r), id, req.On)
+		return map[string]any{"id": id, "valid_to": req.On}, err
+	})
 }
 
 func (s *Server) apiPersons(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := registry.PersonFilter{Region: q.Get("region"), Name: strings.TrimSpace(q.Get("name")), IDNumber: strings.TrimSpace(q.Get("id_number"))}
-	after, err := intParam(r, "after")
+	after, lim, err := pageParams(r, "after")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	lim, err := intParam(r, "limit")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	f.After, f.Limit = after, int(lim)
+	f.After, f.Limit = after, lim
 	items, err := s.Registry.FindPersons(r.Context(), scopeOf(r), f)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -436,25 +380,15 @@ func (s *Server) apiPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var p registry.Person
-	if err := decode(r, &p); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	p.ID = id
-	if p.Version == 0 {
-		s.writeError(w, r, apperr.Fieldf("version", "send the version you read, so a concurrent change is not overwritten"))
-		return
-	}
-	if err := s.Registry.UpdatePerson(r.Context(), scopeOf(r), &p); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	maskPerson(&p)
-	writeJSON(w, http.StatusOK, p)
+	withBody(s, w, r, http.StatusOK, func(id int64, p *registry.Person) (any, error) {
+		p.ID = id
+		if p.Version == 0 {
+			return nil, apperr.Fieldf("version", "send the version you read, so a concurrent change is not overwritten")
+		}
+		if err := s.Registry.UpdatePerson(r.Context(), scopeOf(r), p); err != nil {
+			return nil, err
+		}
+		maskPerson(p)
+		return p, nil
+	})
 }

@@ -110,7 +110,11 @@ func TestAPIHouseholdLifecycle(t *testing.T) {
 		ID      int64
 		Number  string
 		Version int
-		Members []struct{ Person struct{ IDNumber string `json:"id_number"` } }
+		Members []struct {
+			Person struct {
+				IDNumber string `json:"id_number"`
+			}
+		}
 	}
 	if code := e.do("town1", "POST", "/api/v1/households", body, &h); code != 201 {
 		t.Fatalf("create: got %d", code)
@@ -129,7 +133,11 @@ func TestAPIHouseholdLifecycle(t *testing.T) {
 		t.Fatalf("supervisor reveal: got %d, want 403", code)
 	}
 	var full struct {
-		Members []struct{ Person struct{ IDNumber string `json:"id_number"` } }
+		Members []struct {
+			Person struct {
+				IDNumber string `json:"id_number"`
+			}
+		}
 	}
 	if code := e.do("town1", "GET", path+"?reveal=true", nil, &full); code != 200 || strings.Contains(full.Members[0].Person.IDNumber, "*") {
 		t.Fatalf("reveal: got %d %q", code, full.Members[0].Person.IDNumber)

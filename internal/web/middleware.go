@@ -191,7 +191,7 @@ func (s *Server) authorize(perm auth.Permission, api bool, h http.HandlerFunc) h
 			if token == "" {
 				token = r.PostFormValue("csrf")
 			}
-			if r.MultipartForm == nil && r.PostForm == nil && token == "" {
+			if r.MultipartForm == nil && token == "" {
 				// An oversized body fails to parse: say so, not "expired".
 				if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 					s.renderOrWrite(w, r, api, err)

@@ -255,7 +255,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			v.Here = hereOf(r.URL)
 		}
 	}
-	v.Nav = s.nav(r, v.Lang)
+	v.Nav = s.nav(r, v.Lang, v.Here)
 	t := pages[name]
 	if t == nil {
 		s.Log.Error("no such page template", "name", name)
@@ -275,13 +275,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
-// hereOf is a request's address without the lang parameter.
+// hereOf is a request's address for the language switch to return to,
+// without the parameters that must not repeat: lang, reveal (another
+// audited unmasked view) and saved (a notice already shown).
 func hereOf(u *url.URL) string {
 	q := u.Query()
-	if !q.Has("lang") {
+	if !q.Has("lang") && !q.Has("reveal") && !q.Has("saved") {
 		return u.RequestURI()
 	}
 	q.Del("lang")
+	q.Del("reveal")
+	q.Del("saved")
 	out := u.Path
 	if len(q) > 0 {
 		out += "?" + q.Encode()
@@ -289,7 +293,9 @@ func hereOf(u *url.URL) string {
 	return out
 }
 
-func (s *Server) nav(r *http.Request, l lang) []navItem {
+// nav lists the menu entries the user's role can use; the one for here
+// (the page's own address) is marked active.
+func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 	p := principalOf(r)
 	if p == nil {
 		return nil
@@ -308,9 +314,10 @@ func (s *Server) nav(r *http.Request, l lang) []navItem {
 		if !p.Can(it.perm) {
 			continue
 		}
-		active := r.URL.Path == it.href
+		p, _, _ := strings.Cut(here, "?")
+		active := p == it.href
 		if it.href == "/households" {
-			active = strings.HasPrefix(r.URL.Path, "/households") && r.URL.Path != "/households/new"
+			active = strings.HasPrefix(p, "/households") && p != "/households/new" || strings.HasPrefix(p, "/persons/")
 		}
 		out = append(out, navItem{Href: it.href, Label: it.label, Active: active})
 	}

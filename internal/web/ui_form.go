@@ -71,8 +71,16 @@ func errorsOf(l lang, err error) formErrors {
 	}
 	for _, d := range all {
 		msg := l.errMsg(d)
-		if d.Code == apperr.Conflict && d.Field == "version" {
+		// Two conflicts the store words without a format, so the catalogue
+		// cannot translate them: a stale version, and an ID number that is
+		// already a member elsewhere (naming that household).
+		switch {
+		case d.Code == apperr.Conflict && d.Field == "version":
 			msg = l.T("Someone else changed this record while you were editing it. Nothing was saved: reload the page to see their change, then apply yours again.")
+		case d.Code == apperr.Conflict && d.Format() == "" && strings.HasSuffix(d.Field, "id_number"):
+			if m := memberOfHousehold.FindStringSubmatch(d.Message); m != nil {
+				msg = l.T("This person is already an active member of household %s: record the move there first.", m[1])
+			}
 		}
 		if _, ok := out[d.Field]; !ok {
 			out[d.Field] = msg
@@ -151,7 +159,10 @@ func gradeOptions(l lang) []optGroup {
 	return []optGroup{{Options: opts}}
 }
 
-var memberIndex = regexp.MustCompile(`^members\[(\d+)\]`)
+var (
+	memberIndex       = regexp.MustCompile(`^members\[(\d+)\]`)
+	memberOfHousehold = regexp.MustCompile(`active member of household ([0-9]{6}-[0-9]+)`)
+)
 
 // remapMembers rewrites "members[k]..." fields of errs through rows, which
 // maps the index of a member sent to the store to the form row it came from

@@ -83,8 +83,10 @@ func (v *householdView) EntityLabel(ver registry.Version) string {
 }
 
 // RevealURL and HideURL switch between masked and full personal data.
-func (v *householdView) RevealURL() string { return "/households/" + strconv.FormatInt(v.H.ID, 10) + "?reveal=1" }
-func (v *householdView) HideURL() string   { return "/households/" + strconv.FormatInt(v.H.ID, 10) }
+func (v *householdView) RevealURL() string {
+	return "/households/" + strconv.FormatInt(v.H.ID, 10) + "?reveal=1"
+}
+func (v *householdView) HideURL() string { return "/households/" + strconv.FormatInt(v.H.ID, 10) }
 
 func (s *Server) householdPage(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)

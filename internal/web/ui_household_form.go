@@ -29,6 +29,8 @@ type householdFormView struct {
 	MembersError string
 	// Problems are messages that belong to no field on the form.
 	Problems []string
+	// HasErrors is set when the form comes back with any message.
+	HasErrors bool
 	// Conflict is set when someone else saved the record meanwhile.
 	Conflict bool
 }
@@ -70,6 +72,9 @@ func (s *Server) createHouseholdSubmit(w http.ResponseWriter, r *http.Request) {
 	var pre apperr.List
 	h := householdOwnFromForm(vals)
 	rows := memberRowsOf(vals)
+	if len(rows) > maxMemberRows {
+		pre.Addf("members", "a form takes at most %d members: register a larger household with an import", maxMemberRows)
+	}
 	var sent []int // form row of each member sent to the store
 	for _, i := range rows {
 		m, ok := memberFromForm(&pre, vals, fmt.Sprintf("members[%d].", i))
@@ -99,7 +104,11 @@ func (s *Server) createHouseholdSubmit(w http.ResponseWriter, r *http.Request) {
 	for k, v := range errorsOf(l, pre.Err()) {
 		errs[k] = v
 	}
-	s.renderHouseholdForm(w, r, http.StatusUnprocessableEntity, false, 0, vals, rows, errs, "")
+	status := http.StatusUnprocessableEntity
+	if apperr.CodeOf(err) == apperr.Conflict {
+		status = http.StatusConflict
+	}
+	s.renderHouseholdForm(w, r, status, false, 0, vals, rows, errs, "")
 }
 
 func (s *Server) editHouseholdPage(w http.ResponseWriter, r *http.Request) {
@@ -177,11 +186,13 @@ func postedValues(r *http.Request) map[string]string {
 }
 
 // memberRowsOf returns the member row indices present in the form, sorted.
+// An index too large to come from the form (app.js numbers rows 0, 1, 2…)
+// is ignored.
 func memberRowsOf(vals map[string]string) []int {
 	seen := map[int]bool{}
 	for k := range vals {
 		if m := memberIndex.FindStringSubmatch(k); m != nil {
-			if i, err := strconv.Atoi(m[1]); err == nil && i < 10*maxMemberRows {
+			if i, err := strconv.Atoi(m[1]); err == nil && i < 100*maxMemberRows {
 				seen[i] = true
 			}
 		}
@@ -191,9 +202,6 @@ func memberRowsOf(vals map[string]string) []int {
 		rows = append(rows, i)
 	}
 	sort.Ints(rows)
-	if len(rows) > maxMemberRows {
-		rows = rows[:maxMemberRows]
-	}
 	return rows
 }
 
@@ -263,7 +271,7 @@ func (s *Server) renderHouseholdForm(w http.ResponseWriter, r *http.Request, sta
 	if errs == nil {
 		errs = formErrors{}
 	}
-	pg := &householdFormView{Edit: edit, Version: vals["version"]}
+	pg := &householdFormView{Edit: edit, Version: vals["version"], HasErrors: len(errs) > 0}
 	if edit {
 		pg.Title = l.T("Edit household")
 		pg.Action = "/households/" + strconv.FormatInt(id, 10)
@@ -344,7 +352,7 @@ type personPlaceholders struct{ IDNumber, Phone string }
 
 func personMainFields(l lang, p string, vals map[string]string, errs formErrors, ph *personPlaceholders) []formField {
 	id := formField{Name: p + "id_number", Label: l.T("ID number"), Value: vals[p+"id_number"], Required: ph == nil,
-		Placeholder: "440103199001011234", Error: errs.take(p + "id_number")}
+		Error: errs.take(p + "id_number")}
 	phone := formField{Name: p + "phone", Label: l.T("Phone"), Value: vals[p+"phone"], InputMode: "tel", Error: errs.take(p + "phone")}
 	if ph != nil {
 		id.Placeholder = ph.IDNumber

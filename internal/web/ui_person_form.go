@@ -20,6 +20,7 @@ type personFormView struct {
 	Fields    []formField
 	More      []formField
 	Problems  []string
+	HasErrors bool
 	Conflict  bool
 }
 
@@ -119,7 +120,8 @@ func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status
 		errs = formErrors{}
 	}
 	id := strconv.FormatInt(cur.ID, 10)
-	pg := &personFormView{Action: "/persons/" + id + "/edit", Household: vals["household"], Version: vals["version"], Name: cur.Name}
+	pg := &personFormView{Action: "/persons/" + id + "/edit", Household: vals["household"], Version: vals["version"],
+		Name: cur.Name, HasErrors: len(errs) > 0}
 	pg.Title = l.T("Edit member %s", cur.Name)
 	pg.Here = pg.Action
 	if pg.Household != "" {
@@ -141,4 +143,3 @@ func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status
 	pg.Problems = errs.rest(l)
 	s.render(w, r, status, "person_form.html", pg)
 }
-

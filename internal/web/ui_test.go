@@ -335,6 +335,7 @@ func TestUIFormValidation(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad form: got %d, want 422\n%s", r.status, r.body)
 	}
+	mustContain(t, r, `id="form-errors"`, "未保存。请修改标红的项目。")
 	if got := fieldMessage(r.body, "members[1].person.id_number"); got != "身份证号码校验位错误（可能输错了某一位）" {
 		t.Errorf("message beside the bad ID number: got %q", got)
 	}
@@ -391,6 +392,24 @@ func TestUIFormValidation(t *testing.T) {
 	mustContain(t, r, "家庭信息已保存", "&lt;b&gt;李&lt;/b&gt;四", "黄大", "配偶", "尿毒症", "多宝路8号", good[:6]+"********"+good[14:])
 	if strings.Contains(r.body, good) || strings.Contains(r.body, "6228480000111122223") {
 		t.Error("the household page shows personal data unmasked")
+	}
+}
+
+func TestUIFormDuplicateMember(t *testing.T) {
+	// A person already in another household: the message names it, in
+	// Chinese, beside the ID number typed.
+	e := newUIEnv(t)
+	old := e.household(e.towns[0].Code, "张三")
+	c := e.login("town1")
+	c.get("/households/new")
+	form := newHouseholdForm(e, old.Members[1].Person.IDNumber)
+	form.Set("members[1].person.name", old.Members[1].Person.Name)
+	r := c.submit("/households", form)
+	if r.status != http.StatusConflict {
+		t.Fatalf("got %d, want 409\n%s", r.status, r.body)
+	}
+	if got, want := fieldMessage(r.body, "members[1].person.id_number"), "此人已是家庭"+old.Number+"的在册成员：请先在该家庭办理迁出。"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
@@ -488,7 +507,7 @@ func TestUIHouseholdPageAndReveal(t *testing.T) {
 		t.Fatal("the page shows a name as HTML or an ID number in full")
 	}
 	r = c.get("/households/" + id + "?reveal=1")
-	mustContain(t, r, full, "6222020200112233445", "13812345678", "审计日志")
+	mustContain(t, r, full, "6222020200112233445", "13812345678", "审计日志", `href="/lang/en?next=%2Fhouseholds%2F`+id+`"`)
 	entries, err := e.db.List(uiCtx, audit.Filter{Entity: "household", EntityID: id})
 	if err != nil {
 		t.Fatal(err)
@@ -645,6 +664,7 @@ func TestUIEditPerson(t *testing.T) {
 	if got := fieldMessage(r.body, "death_date"); r.status != 422 || got != "死亡日期2999-01-01晚于今天" {
 		t.Errorf("future death: got %d %q", r.status, got)
 	}
+	mustContain(t, r, `id="form-errors"`, `value="张小三"`)
 	form.Set("death_date", "")
 	r = c.submit("/persons/"+pid+"/edit", form)
 	if r.status != http.StatusSeeOther || r.location != "/households/"+strconv.FormatInt(h.ID, 10)+"?saved=person" {
@@ -739,6 +759,20 @@ func TestUIImportPage(t *testing.T) {
 		t.Fatalf("no file: got %d", r.status)
 	}
 	mustContain(t, r, "请选择要导入的文件")
+	// Too large: the limit, not "the form has expired".
+	var big bytes.Buffer
+	mw = multipart.NewWriter(&big)
+	mw.WriteField("csrf", c.csrf)
+	w, _ = mw.CreateFormFile("file", "persons.csv")
+	w.Write(bytes.Repeat([]byte("x"), 2<<20))
+	mw.Close()
+	req, _ = http.NewRequest("POST", e.srv.URL+"/import", &big)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	r = c.do(req)
+	if r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("too large: got %d", r.status)
+	}
+	mustContain(t, r, "上传的文件超过1 MB的上限")
 	if r := e.login("hotline").get("/import"); r.status != http.StatusForbidden {
 		t.Errorf("hotline import page: got %d, want 403", r.status)
 	}
