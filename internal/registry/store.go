@@ -108,7 +108,7 @@ type Scope struct{ Region string }
 type HouseholdFilter struct {
 	Region   string // a region code prefix inside the scope
 	Number   string // exact household number
-	Name     string // a member's name, substring
+	Name     string // a current member's name, or its beginning ("张", "张三")
 	IDNumber string // a member's exact ID number
 	After    int64  // keyset cursor: households with a larger id
 	Limit    int
@@ -129,7 +129,7 @@ type HouseholdSummary struct {
 // PersonFilter selects persons. Zero fields do not filter.
 type PersonFilter struct {
 	Region   string
-	Name     string // substring
+	Name     string // the name, or its beginning
 	IDNumber string // exact
 	After    int64
 	Limit    int

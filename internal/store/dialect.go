@@ -62,10 +62,20 @@ func isRetryable(err error) bool {
 	return false
 }
 
-// likePattern escapes s for a LIKE '%s%' search (escape character '\').
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
+// namePrefix returns the range [lo, hi) of names starting with prefix.
+// U+10FFFF sorts after every character in UTF-8 byte order.
+func namePrefix(prefix string) (lo, hi string) {
+	return prefix, prefix + "\U0010FFFF"
+}
+
+// nameColumn is persons.name compared byte-wise, so that a prefix is a
+// contiguous range: SQLite compares bytes already; PostgreSQL needs the C
+// collation (its index persons_name is built with it).
+func (db *DB) nameColumn() string {
+	if db.dialect == Postgres {
+		return `p.name COLLATE "C"`
+	}
+	return "p.name"
 }
 
 // prefixRange returns the half-open range [lo, hi) of codes starting with

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/civil"
@@ -87,7 +88,7 @@ func (t *Tx) addMember(ctx context.Context, h *registry.Household, m *registry.M
 	if other, err := t.activeHousehold(ctx, p.ID); err != nil {
 		return err
 	} else if other != "" {
-		return &apperr.Error{Code: apperr.Conflict, Field: field + ".person.id_number",
+		return &apperr.Error{Code: apperr.Conflict, Field: strings.TrimPrefix(field+".person.id_number", "."),
 			Message: fmt.Sprintf("ID number %s is already an active member of household %s", pii.Mask(pii.IDNumber, p.IDNumber), other)}
 	}
 	if m.JoinedOn.IsZero() {
@@ -252,9 +253,12 @@ func (db *DB) FindHouseholds(ctx context.Context, scope registry.Scope, f regist
 		args = append(args, f.Number)
 	}
 	if f.Name != "" {
-		q += ` AND EXISTS (SELECT 1 FROM members m JOIN persons p ON p.id = m.person_id
-			WHERE m.household_id = h.id AND m.left_on IS NULL AND p.name LIKE ? ESCAPE '\')`
-		args = append(args, likePattern(f.Name))
+		// Driven from the name index: the persons whose name starts so,
+		// then their households.
+		lo, hi := namePrefix(f.Name)
+		q += ` AND h.id IN (SELECT m.household_id FROM persons p JOIN members m ON m.person_id = p.id
+			WHERE ` + db.nameColumn() + ` >= ? AND ` + db.nameColumn() + ` < ? AND m.left_on IS NULL)`
+		args = append(args, lo, hi)
 	}
 	if f.IDNumber != "" {
 		idx, err := db.index(pii.IDNumber, f.IDNumber)

@@ -157,8 +157,9 @@ func (db *DB) FindPersons(ctx context.Context, scope registry.Scope, f registry.
 		args = append(args, flo, fhi)
 	}
 	if f.Name != "" {
-		q += ` AND p.name LIKE ? ESCAPE '\'`
-		args = append(args, likePattern(f.Name))
+		lo, hi := namePrefix(f.Name)
+		q += " AND " + db.nameColumn() + " >= ? AND " + db.nameColumn() + " < ?"
+		args = append(args, lo, hi)
 	}
 	if f.IDNumber != "" {
 		idx, err := db.index(pii.IDNumber, f.IDNumber)

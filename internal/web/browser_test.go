@@ -204,8 +204,9 @@ func (b *browser) tablet(name string) {
 
 // TestBrowserRegistry walks a caseworker's day on a tablet: sign in,
 // search, register a household (a mistyped ID number is answered beside its
-// field, with everything typed kept), look at it at 768×1024, edit it, try
-// another township's household, switch to English.
+// field, with everything typed kept), look at it at 768×1024, edit it, add
+// a member and record them leaving, try another township's household,
+// switch to English.
 func TestBrowserRegistry(t *testing.T) {
 	e := newUIEnv(t)
 	// The browser is started after the server, so it exits before the
@@ -336,6 +337,66 @@ func TestBrowserRegistry(t *testing.T) {
 		}
 		if got := b.text(".notice"); got != "家庭信息已保存。" {
 			t.Errorf("notice: got %q", got)
+		}
+	})
+
+	t.Run("members", func(t *testing.T) {
+		b.t = t
+		if householdURL == "" {
+			t.Skip("no household was created")
+		}
+		home := strings.TrimSuffix(householdURL, "?saved=household")
+		b.open(home)
+		if st := b.click("#new-member"); st != 200 || b.location() != home+"/members/new" {
+			t.Fatalf("add-member form: got %d at %s", st, b.location())
+		}
+		if got := b.value("#f-joined_on"); got != civil.Today().String() {
+			t.Errorf("joined on: got %q, want today", got)
+		}
+		good := e.idNumber(civil.D(2015, 6, 7))
+		bad := good[:16] + strconv.Itoa((int(good[16]-'0')+1)%10) + good[17:]
+		b.set("#f-relationship", "grandchild")
+		b.set("#f-join_reason", "出生")
+		b.set("#f-person-name", "黄小二")
+		b.do(chromedp.SendKeys(chromedp.CSS("#f-person-id_number"), bad))
+		b.set("#f-person-school_status", "primary")
+		if st := b.click("#save"); st != 422 {
+			t.Fatalf("bad ID number: got %d, want 422", st)
+		}
+		if got := b.text("#f-person-id_number-err"); got != "身份证号码校验位错误（可能输错了某一位）" {
+			t.Errorf("message beside the ID number: got %q", got)
+		}
+		for sel, want := range map[string]string{"#f-person-name": "黄小二", "#f-relationship": "grandchild",
+			"#f-join_reason": "出生", "#f-person-school_status": "primary"} {
+			if got := b.value(sel); got != want {
+				t.Errorf("%s: got %q, want %q kept", sel, got, want)
+			}
+		}
+		b.tablet("member-form-768x1024.png")
+		b.do(chromedp.SetValue(chromedp.CSS("#f-person-id_number"), good))
+		if st := b.click("#save"); st != 200 || b.location() != home+"?saved=member#members" {
+			t.Fatalf("add: got %d at %s", st, b.location())
+		}
+		if got := b.text("#members"); !strings.Contains(got, "黄小二") || !strings.Contains(got, "孙子女") {
+			t.Errorf("members after adding:\n%s", got)
+		}
+		// 黄小二 moves out again: the 离开 link of that row.
+		leave := b.eval(`[...document.querySelectorAll("#members tbody tr")].find(tr => tr.innerText.includes("黄小二")).querySelector("a.leave").getAttribute("href")`)
+		if st := b.open(leave); st != 200 {
+			t.Fatalf("leave form %s: got %d", leave, st)
+		}
+		b.set("#f-left_on", civil.Today().String())
+		b.set("#f-reason", "迁出")
+		b.set("#f-reason_detail", "随父母迁往佛山市")
+		b.tablet("member-end-768x1024.png")
+		if st := b.click("#save"); st != 200 || b.location() != home+"?saved=left#members" {
+			t.Fatalf("leave: got %d at %s", st, b.location())
+		}
+		if got := b.text("#members"); strings.Contains(got, "黄小二") {
+			t.Errorf("黄小二 is still a current member:\n%s", got)
+		}
+		if got := b.text("#history"); !strings.Contains(got, "黄小二（原成员）") {
+			t.Errorf("the history does not name 黄小二:\n%s", got)
 		}
 	})
 

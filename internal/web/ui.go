@@ -45,6 +45,11 @@ func (s *Server) registerUI() {
 	s.handle("POST /households/{id}", auth.HouseholdWrite, s.editHouseholdSubmit)
 	s.handle("POST /households/{id}/incomes", auth.HouseholdWrite, s.addIncomeSubmit)
 	s.handle("POST /households/{id}/assets", auth.HouseholdWrite, s.addAssetSubmit)
+	s.handle("GET /households/{id}/members/new", auth.HouseholdWrite, s.newMemberPage)
+	s.handle("POST /households/{id}/members", auth.HouseholdWrite, s.addMemberSubmit)
+	s.handle("GET /members/{id}/end", auth.HouseholdWrite, s.endMemberPage)
+	s.handle("POST /members/{id}/end", auth.HouseholdWrite, s.endMemberSubmit)
+	s.handle("POST /assets/{id}/end", auth.HouseholdWrite, s.endAssetSubmit)
 	s.handle("GET /persons/{id}/edit", auth.HouseholdWrite, s.editPersonPage)
 	s.handle("POST /persons/{id}/edit", auth.HouseholdWrite, s.editPersonSubmit)
 	s.handle("GET /import", auth.RegistryImport, s.importPage)
@@ -317,7 +322,8 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		p, _, _ := strings.Cut(here, "?")
 		active := p == it.href
 		if it.href == "/households" {
-			active = strings.HasPrefix(p, "/households") && p != "/households/new" || strings.HasPrefix(p, "/persons/")
+			active = strings.HasPrefix(p, "/households") && p != "/households/new" ||
+				strings.HasPrefix(p, "/persons/") || strings.HasPrefix(p, "/members/")
 		}
 		out = append(out, navItem{Href: it.href, Label: it.label, Active: active})
 	}

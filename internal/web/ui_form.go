@@ -3,11 +3,14 @@ package web
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/civil"
 	"safetynet/internal/registry"
 )
 
@@ -27,10 +30,18 @@ type formField struct {
 	Wide        bool // takes a whole row
 	Checked     bool
 	Groups      []optGroup
+	// Key, when set, makes the element id instead of Name, for a field
+	// repeated on one page (the date of each asset row's form).
+	Key string
 }
 
-// ID is the element id: the name with brackets and dots made safe.
-func (f formField) ID() string { return fieldID(f.Name) }
+// ID is the element id: the name (or Key) with brackets and dots made safe.
+func (f formField) ID() string {
+	if f.Key != "" {
+		return fieldID(f.Key)
+	}
+	return fieldID(f.Name)
+}
 
 func fieldID(name string) string {
 	return "f-" + strings.NewReplacer("[", "-", "]", "", ".", "-").Replace(name)
@@ -180,4 +191,83 @@ func remapMembers(errs formErrors, rows []int) formErrors {
 		}
 	}
 	return out
+}
+
+// otherReason is the value of the "other" choice of a reason select, whose
+// details field must then say what the reason is.
+const otherReason = "其他"
+
+// maxReasonLen bounds a reason for joining or leaving, in characters.
+const maxReasonLen = 200
+
+// joinReasons and leaveReasons are the common reasons for joining or
+// leaving a household. The value stored is the Chinese term of the
+// household register, whatever the user's language; the label is in it.
+func joinReasons(l lang) []option {
+	return []option{{"出生", l.T("Birth")}, {"婚入", l.T("Married in")}, {"迁入", l.T("Moved in")},
+		{"收养", l.T("Adopted")}, {otherReason, l.T("Other")}}
+}
+
+func leaveReasons(l lang) []option {
+	return []option{{"迁出", l.T("Moved out")}, {"分户", l.T("Split off into a new household")}, {"婚出", l.T("Married out")},
+		{"死亡", l.T("Died")}, {"入伍", l.T("Joined the army")}, {otherReason, l.T("Other")}}
+}
+
+// reasonFields are a reason select (name) and its free-text details
+// (name + "_detail").
+func reasonFields(l lang, name, label, hint string, opts []option, required bool, vals map[string]string, errs formErrors) []formField {
+	all := append([]option{{"", l.T("Choose…")}}, opts...)
+	return []formField{
+		{Name: name, Label: label, Kind: "select", Value: vals[name], Required: required, Hint: hint,
+			Groups: []optGroup{{Options: all}}, Error: errs.take(name)},
+		{Name: name + "_detail", Label: l.T("Details"), Value: vals[name+"_detail"],
+			Hint: l.T("Such as where from or where to; required with Other."), Error: errs.take(name + "_detail")},
+	}
+}
+
+// reasonFromForm reads what reasonFields sent: the chosen reason, with its
+// details after a colon ("迁出：迁往佛山市"), or the details alone for Other.
+func reasonFromForm(pre *apperr.List, vals map[string]string, name string, opts []option, required bool) string {
+	r := strings.TrimSpace(vals[name])
+	d := strings.TrimSpace(vals[name+"_detail"])
+	known := slices.ContainsFunc(opts, func(o option) bool { return o.Value == r })
+	switch {
+	case r == "" && required: // only leaving needs a reason
+		pre.Addf(name, "say why the member left")
+		return ""
+	case r != "" && !known:
+		pre.Addf(name, "choose one of the listed reasons")
+		return ""
+	case r == otherReason && d == "":
+		pre.Addf(name+"_detail", "describe the reason")
+		return ""
+	}
+	out := r
+	switch {
+	case r == otherReason || r == "":
+		out = d
+	case d != "":
+		out = r + "：" + d
+	}
+	if utf8.RuneCountInString(out) > maxReasonLen {
+		pre.Addf(name+"_detail", "the reason is longer than %d characters", maxReasonLen)
+	}
+	return out
+}
+
+// dateFromForm reads a date that cannot be in the future into field;
+// blank is false for an empty value, which the caller words.
+func dateFromForm(pre *apperr.List, field, v string) (d civil.Date, blank bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return d, true
+	}
+	d, err := civil.ParseDate(v)
+	switch {
+	case err != nil:
+		pre.Addf(field, "enter the date as YYYY-MM-DD")
+	case d.After(civil.Today()):
+		pre.Addf(field, "the date %s is in the future", d)
+	}
+	return d, false
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,15 @@ type householdView struct {
 	AssetForm      []formField
 	AssetProblems  []string
 
+	// EndAssetID is the asset whose "deregister" form came back with a
+	// message (EndAssetProblems, or endAssetError beside its date).
+	EndAssetID       int64
+	EndAssetProblems []string
+	endAssetValue    string
+	endAssetError    string
+
+	// names are the persons the page mentions by id: the members, and
+	// former members named in the history, incomes or assets.
 	names map[int64]string
 	today civil.Date
 	// form, values and errs are a rejected income or asset form, shown
@@ -100,6 +110,12 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request) {
 		pg.Notice = l.T("The income was recorded.")
 	case "asset":
 		pg.Notice = l.T("The asset was recorded.")
+	case "member":
+		pg.Notice = l.T("The member was added.")
+	case "left":
+		pg.Notice = l.T("The member's departure was recorded: they are no longer a current member.")
+	case "asset_ended":
+		pg.Notice = l.T("The asset was deregistered.")
 	}
 	s.showHousehold(w, r, pg, http.StatusOK)
 }
@@ -126,6 +142,9 @@ func (s *Server) showHousehold(w http.ResponseWriter, r *http.Request, pg *house
 		if pg.Assets, err = s.Registry.Assets(ctx, scope, h.ID); err == nil {
 			pg.Versions, err = s.Registry.Versions(ctx, scope, h.ID)
 		}
+	}
+	if err == nil {
+		err = s.formerMemberNames(r, pg)
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -161,8 +180,57 @@ func (s *Server) showHousehold(w http.ResponseWriter, r *http.Request, pg *house
 		pg.AssetForm = assetFields(l, h, assetValues, assetErrs)
 		pg.IncomeProblems = incomeErrs.rest(l)
 		pg.AssetProblems = assetErrs.rest(l)
+		if pg.form == "asset_end" {
+			pg.endAssetValue = pg.values["valid_to"]
+			pg.endAssetError = pg.errs.take("valid_to")
+			pg.EndAssetProblems = pg.errs.rest(l)
+		}
 	}
 	s.render(w, r, status, "household.html", pg)
+}
+
+// formerMemberNames names the persons that the history, incomes and
+// assets mention and who are no longer members, as former members.
+func (s *Server) formerMemberNames(r *http.Request, pg *householdView) error {
+	var ids []int64
+	want := func(id int64) {
+		if _, ok := pg.names[id]; id != 0 && !ok && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, v := range pg.Versions {
+		if v.Entity == "person" {
+			want(v.EntityID)
+		}
+	}
+	for _, in := range pg.Incomes {
+		want(in.PersonID)
+	}
+	for _, a := range pg.Assets {
+		want(a.PersonID)
+	}
+	for _, id := range ids {
+		p, err := s.Registry.Person(r.Context(), scopeOf(r), id)
+		if apperr.IsCode(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		pg.names[id] = langOf(r).T("%s (former member)", p.Name)
+	}
+	return nil
+}
+
+// EndAssetField is the date of an asset row's "deregister" form; each
+// row's has its own element id.
+func (v *householdView) EndAssetField(a registry.Asset) formField {
+	f := formField{Name: "valid_to", Key: "asset-" + strconv.FormatInt(a.ID, 10) + ".valid_to", Label: v.T("No longer held since"),
+		Kind: "date", Required: true}
+	if a.ID == v.EndAssetID {
+		f.Value, f.Error = v.endAssetValue, v.endAssetError
+	}
+	return f
 }
 
 // memberOptions lists the household's members for a "whose" select.

@@ -14,7 +14,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
@@ -806,5 +808,321 @@ func TestUIStaticAssets(t *testing.T) {
 	r = e.login("town1").get("/households/new")
 	if regexp.MustCompile(`<script>|<script [^>]*>[^<]|<style|style="| on[a-z]+="`).MatchString(r.body) {
 		t.Error("a page has an inline script, style or event handler, which the CSP blocks")
+	}
+}
+
+// section returns the part of a page from the element with the id to the
+// next <section, for checks on one card of the household page.
+func section(body, id string) string {
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i:]
+	if j := strings.Index(rest, "<section"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+func TestUIAddMember(t *testing.T) {
+	e := newUIEnv(t)
+	h := e.household(e.towns[0].Code, "张三")
+	elsewhere := e.household(e.towns[0].Code, "李四")
+	id := strconv.FormatInt(h.ID, 10)
+	c := e.login("town1")
+	r := c.get("/households/" + id)
+	mustContain(t, r, `href="/households/`+id+`/members/new" id="new-member">添加成员<`)
+	r = c.get("/households/" + id + "/members/new")
+	if r.status != 200 {
+		t.Fatalf("form: got %d", r.status)
+	}
+	mustContain(t, r, "为家庭"+h.Number+"添加成员", `action="/households/`+id+`/members"`, "张三（户主）、张三儿（子女）",
+		`<option value="婚入">婚入</option>`, "在学、就业、残疾、重病、自理能力")
+	if v, _ := inputValue(r.body, "joined_on"); v != civil.Today().String() {
+		t.Errorf("joined_on: got %q, want today", v)
+	}
+	if strings.Contains(r.body, `name="person.death_date"`) {
+		t.Error("the new-member form asks for a date of death")
+	}
+
+	good := e.idNumber(civil.D(1968, 3, 4))
+	bad := good[:17] + string("0123456789X"[(strings.IndexByte("0123456789X", good[17])+1)%11])
+	form := url.Values{"relationship": {"spouse"}, "joined_on": {"2023-05-01"}, "join_reason": {"婚入"},
+		"join_reason_detail": {"自佛山市迁入"}, "person.name": {"<b>王</b>五"}, "person.id_number": {bad},
+		"person.phone": {"13900002222"}, "person.serious_illness": {"糖尿病"}, "person.labour_capacity": {"partial"}}
+	r = c.submit("/households/"+id+"/members", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad ID number: got %d, want 422\n%s", r.status, r.body)
+	}
+	mustContain(t, r, `id="form-errors"`, `<option value="spouse" selected>配偶</option>`, `<option value="婚入" selected>婚入</option>`,
+		`<option value="partial" selected>部分丧失劳动能力</option>`)
+	if got := fieldMessage(r.body, "person.id_number"); got != "身份证号码校验位错误（可能输错了某一位）" {
+		t.Errorf("message beside the ID number: got %q", got)
+	}
+	for name, want := range map[string]string{"person.id_number": bad, "person.name": "<b>王</b>五", "person.phone": "13900002222",
+		"joined_on": "2023-05-01", "join_reason_detail": "自佛山市迁入", "person.serious_illness": "糖尿病"} {
+		if got, ok := inputValue(r.body, name); !ok || got != want {
+			t.Errorf("field %s: got %q (found %v), want %q kept", name, got, ok, want)
+		}
+	}
+	if strings.Contains(r.body, "<b>王</b>") {
+		t.Error("a typed name is rendered as HTML")
+	}
+
+	// A second head, beside the relationship.
+	form.Set("person.id_number", good)
+	form.Set("relationship", "head")
+	r = c.submit("/households/"+id+"/members", form)
+	if got := fieldMessage(r.body, "relationship"); r.status != http.StatusUnprocessableEntity || got != "家庭"+h.Number+"已有户主" {
+		t.Errorf("second head: got %d %q", r.status, got)
+	}
+	// Someone still in another household: named, beside the ID number.
+	form.Set("relationship", "spouse")
+	form.Set("person.id_number", elsewhere.Members[1].Person.IDNumber)
+	r = c.submit("/households/"+id+"/members", form)
+	if got, want := fieldMessage(r.body, "person.id_number"), "此人已是家庭"+elsewhere.Number+"的在册成员：请先在该家庭办理迁出。"; r.status != http.StatusConflict || got != want {
+		t.Errorf("member elsewhere: got %d %q, want 409 %q", r.status, got, want)
+	}
+	// Other needs its details; a future date and a blank relationship are
+	// named too, all at once.
+	form.Set("person.id_number", good)
+	form.Set("relationship", "")
+	form.Set("join_reason", "其他")
+	form.Set("join_reason_detail", "")
+	form.Set("joined_on", "2999-01-01")
+	r = c.submit("/households/"+id+"/members", form)
+	for name, want := range map[string]string{"join_reason_detail": "请说明具体原因", "joined_on": "日期2999-01-01晚于今天",
+		"relationship": "请选择该成员与户主的关系"} {
+		if got := fieldMessage(r.body, name); got != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
+	}
+	if got, _ := e.db.Household(uiCtx, registry.Scope{}, h.ID); len(got.Members) != 2 {
+		t.Fatalf("a rejected form added a member: %d members", len(got.Members))
+	}
+
+	form.Set("relationship", "spouse")
+	form.Set("join_reason", "婚入")
+	form.Set("join_reason_detail", "自佛山市迁入")
+	form.Set("joined_on", "2023-05-01")
+	r = c.submit("/households/"+id+"/members", form)
+	if r.status != http.StatusSeeOther || r.location != "/households/"+id+"?saved=member#members" {
+		t.Fatalf("good form: got %d to %q\n%s", r.status, r.location, r.body)
+	}
+	r = c.get("/households/" + id + "?saved=member")
+	mustContain(t, r, "成员已添加", "&lt;b&gt;王&lt;/b&gt;五", good[:6]+"********"+good[14:], "139****2222")
+	if strings.Contains(r.body, good) {
+		t.Error("the household page shows the new member's ID number in full")
+	}
+	got, _ := e.db.Household(uiCtx, registry.Scope{}, h.ID)
+	if len(got.Members) != 3 {
+		t.Fatalf("after adding: %d members", len(got.Members))
+	}
+	m := got.Members[2]
+	if m.Person.Name != "<b>王</b>五" || m.Relationship != registry.RelSpouse || m.JoinedOn != civil.D(2023, 5, 1) ||
+		m.JoinReason != "婚入：自佛山市迁入" || m.Person.SeriousIllness != "糖尿病" || m.Person.LabourCapacity != registry.LabourPartial {
+		t.Errorf("stored member: %+v", m)
+	}
+
+	// English, another township, a role that may not write.
+	r = c.get("/households/" + id + "/members/new?lang=en")
+	mustContain(t, r, "Add a member to household "+h.Number, "张三 (Head), 张三儿 (Child)", "Married in", "Reason for joining")
+	other := e.household(e.towns[1].Code, "外乡")
+	oid := strconv.FormatInt(other.ID, 10)
+	if r := c.get("/households/" + oid + "/members/new"); r.status != http.StatusNotFound || strings.Contains(r.body, "外乡") {
+		t.Errorf("another township's form: got %d", r.status)
+	}
+	form.Set("person.id_number", e.idNumber(civil.D(1990, 1, 1)))
+	if r := c.submit("/households/"+oid+"/members", form); r.status != http.StatusNotFound {
+		t.Errorf("adding to another township's household: got %d, want 404", r.status)
+	}
+	hot := e.login("hotline")
+	if r := hot.get("/households/" + id); strings.Contains(r.body, "/members/new") || strings.Contains(r.body, "/end") {
+		t.Error("a hotline operator sees the add-member, leave or deregister actions")
+	}
+	if r := hot.get("/households/" + id + "/members/new"); r.status != http.StatusForbidden {
+		t.Errorf("hotline form: got %d, want 403", r.status)
+	}
+}
+
+// householdIn2020 stores a household as household does, with the store's
+// clock set back to 2020-06-01 meanwhile, so that its history covers the
+// years since.
+func (e *uiEnv) householdIn2020(township, headName string) *registry.Household {
+	var past atomic.Bool
+	past.Store(true)
+	e.db.SetClock(func() time.Time {
+		if past.Load() {
+			return time.Date(2020, 6, 1, 2, 0, 0, 0, time.UTC)
+		}
+		return time.Now().UTC()
+	})
+	defer past.Store(false)
+	return e.household(township, headName)
+}
+
+func TestUIEndMember(t *testing.T) {
+	e := newUIEnv(t)
+	h := e.householdIn2020(e.towns[0].Code, "张三")
+	id := strconv.FormatInt(h.ID, 10)
+	child := h.Members[1]
+	mid := strconv.FormatInt(child.ID, 10)
+	endURL := "/members/" + mid + "/end?household=" + id
+	c := e.login("town1")
+	r := c.get("/households/" + id)
+	mustContain(t, r, `href="/members/`+mid+`/end?household=`+id+`">离开<`)
+	r = c.get(endURL)
+	if r.status != 200 {
+		t.Fatalf("form: got %d", r.status)
+	}
+	mustContain(t, r, "办理成员离开：张三儿", "子女", "2020-01-01", `<option value="迁出">迁出</option>`, `<option value="死亡">死亡</option>`,
+		`name="household" value="`+id+`"`, `action="/members/`+mid+`/end"`)
+	if strings.Contains(r.body, child.Person.IDNumber) || strings.Contains(r.body, `id="head-warning"`) {
+		t.Error("the form shows the ID number in full, or warns about the head")
+	}
+	if r := c.get("/members/" + strconv.FormatInt(h.Members[0].ID, 10) + "/end?household=" + id); !strings.Contains(r.body, `id="head-warning"`) {
+		t.Error("no warning when the head leaves")
+	}
+
+	// Nothing filled in; then leaving before joining, which the store refuses.
+	r = c.submit("/members/"+mid+"/end", url.Values{"household": {id}})
+	if r.status != http.StatusUnprocessableEntity || fieldMessage(r.body, "left_on") != "请填写成员迁出日期" ||
+		fieldMessage(r.body, "reason") != "请说明成员迁出的原因" {
+		t.Errorf("empty form: got %d %q %q", r.status, fieldMessage(r.body, "left_on"), fieldMessage(r.body, "reason"))
+	}
+	form := url.Values{"household": {id}, "left_on": {"2019-12-31"}, "reason": {"迁出"}, "reason_detail": {"迁往佛山市"}}
+	r = c.submit("/members/"+mid+"/end", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("before joining: got %d, want 422\n%s", r.status, r.body)
+	}
+	if got := fieldMessage(r.body, "left_on"); got != "迁出日期（2019-12-31）不能早于加入日期（2020-01-01）" {
+		t.Errorf("before joining: got %q", got)
+	}
+	mustContain(t, r, `<option value="迁出" selected>迁出</option>`)
+	for name, want := range map[string]string{"left_on": "2019-12-31", "reason_detail": "迁往佛山市"} {
+		if got, _ := inputValue(r.body, name); got != want {
+			t.Errorf("%s: got %q, want %q kept", name, got, want)
+		}
+	}
+	form.Set("left_on", "2999-01-01")
+	if r = c.submit("/members/"+mid+"/end", form); fieldMessage(r.body, "left_on") != "日期2999-01-01晚于今天" {
+		t.Errorf("future: got %q", fieldMessage(r.body, "left_on"))
+	}
+
+	form.Set("left_on", "2024-06-30")
+	r = c.submit("/members/"+mid+"/end", form)
+	if r.status != http.StatusSeeOther || r.location != "/households/"+id+"?saved=left#members" {
+		t.Fatalf("end: got %d to %q\n%s", r.status, r.location, r.body)
+	}
+	r = c.get("/households/" + id + "?saved=left")
+	mustContain(t, r, "成员离开已登记")
+	if strings.Contains(section(r.body, "members"), "张三儿") {
+		t.Error("the member who left is still among the current members")
+	}
+	if !strings.Contains(section(r.body, "history"), "张三儿（原成员）") {
+		t.Error("the history does not name the member who left")
+	}
+	r = c.get("/households/" + id + "?at=2024-06-29")
+	if !strings.Contains(section(r.body, "history"), "<td>张三儿</td>") {
+		t.Error("the state on the day before leaving lacks the member")
+	}
+	snap, err := e.db.HouseholdAt(uiCtx, registry.Scope{}, h.ID, civil.D(2024, 6, 29))
+	if err != nil || len(snap.Household.Members) != 2 || snap.Household.Members[1].LeaveReason != "迁出：迁往佛山市" ||
+		snap.Household.Members[1].LeftOn != civil.D(2024, 6, 30) {
+		t.Errorf("stored: %v %+v", err, snap)
+	}
+	// The member is gone: the form is not found any more.
+	if r = c.get(endURL); r.status != http.StatusNotFound {
+		t.Errorf("form of a member who left: got %d, want 404", r.status)
+	}
+
+	// Another township's member: not found, whichever household is named.
+	other := e.household(e.towns[1].Code, "外乡")
+	oid, omid := strconv.FormatInt(other.ID, 10), strconv.FormatInt(other.Members[1].ID, 10)
+	for _, path := range []string{"/members/" + omid + "/end?household=" + oid, "/members/" + omid + "/end?household=" + id,
+		"/members/" + omid + "/end"} {
+		if r := c.get(path); r.status != http.StatusNotFound || strings.Contains(r.body, "外乡") {
+			t.Errorf("%s: got %d, want 404", path, r.status)
+		}
+	}
+	for _, hid := range []string{oid, id, ""} {
+		r := c.submit("/members/"+omid+"/end", url.Values{"household": {hid}, "left_on": {"2024-06-30"}, "reason": {"死亡"}})
+		if r.status != http.StatusNotFound {
+			t.Errorf("ending another township's member (household %q): got %d, want 404", hid, r.status)
+		}
+	}
+	if got, _ := e.db.Household(uiCtx, registry.Scope{}, other.ID); len(got.Members) != 2 {
+		t.Errorf("another township's household lost a member: %d left", len(got.Members))
+	}
+	if r := e.login("hotline").get("/members/" + strconv.FormatInt(h.Members[0].ID, 10) + "/end?household=" + id); r.status != http.StatusForbidden {
+		t.Errorf("hotline: got %d, want 403", r.status)
+	}
+}
+
+func TestUIEndAsset(t *testing.T) {
+	e := newUIEnv(t)
+	h := e.household(e.towns[0].Code, "张三")
+	id := strconv.FormatInt(h.ID, 10)
+	a := registry.Asset{HouseholdID: h.ID, Type: registry.AssetVehicle, Description: "五菱 粤A12345", Value: 3000000,
+		ValidFrom: civil.D(2019, 5, 1)}
+	if err := e.db.AddAsset(uiCtx, registry.Scope{}, &a); err != nil {
+		t.Fatal(err)
+	}
+	aid := strconv.FormatInt(a.ID, 10)
+	c := e.login("town1")
+	r := c.get("/households/" + id)
+	mustContain(t, r, `action="/assets/`+aid+`/end"`, ">注销<", `id="f-asset-`+aid+`-valid_to"`)
+	if strings.Contains(r.body, `<details class="rowform" open>`) {
+		t.Error("the deregister form is open before use")
+	}
+
+	r = c.submit("/assets/"+aid+"/end", url.Values{"household": {id}, "valid_to": {"2019-01-01"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("before it started: got %d, want 422\n%s", r.status, r.body)
+	}
+	if got := fieldMessage(r.body, "asset-"+aid+".valid_to"); got != "财产截止日期（2019-01-01）不能早于取得日期（2019-05-01）" {
+		t.Errorf("message beside the date: got %q", got)
+	}
+	mustContain(t, r, `<details class="rowform" open>`, `value="2019-01-01"`, "家庭 "+h.Number, `href="/lang/en?next=%2Fhouseholds%2F`+id+`"`)
+	r = c.submit("/assets/"+aid+"/end", url.Values{"household": {id}})
+	if got := fieldMessage(r.body, "asset-"+aid+".valid_to"); got != "请填写财产的截止日期" {
+		t.Errorf("no date: got %d %q", r.status, got)
+	}
+
+	r = c.submit("/assets/"+aid+"/end", url.Values{"household": {id}, "valid_to": {"2024-02-01"}})
+	if r.status != http.StatusSeeOther || r.location != "/households/"+id+"?saved=asset_ended#assets" {
+		t.Fatalf("deregister: got %d to %q\n%s", r.status, r.location, r.body)
+	}
+	r = c.get("/households/" + id + "?saved=asset_ended")
+	mustContain(t, r, "财产已注销", "<td>2024-02-01</td>", `class="ended"`)
+	if strings.Contains(r.body, `action="/assets/`+aid+`/end"`) {
+		t.Error("an ended asset still has its deregister form")
+	}
+	assets, _ := e.db.Assets(uiCtx, registry.Scope{}, h.ID)
+	if len(assets) != 1 || assets[0].ValidTo != civil.D(2024, 2, 1) {
+		t.Fatalf("stored: %+v", assets)
+	}
+	// Sent twice: the household page says so.
+	r = c.submit("/assets/"+aid+"/end", url.Values{"household": {id}, "valid_to": {"2024-03-01"}})
+	if r.status != http.StatusConflict {
+		t.Errorf("twice: got %d, want 409", r.status)
+	}
+	mustContain(t, r, `id="problems"`, "该财产已于2024-02-01截止")
+
+	// Another township's asset: not found, and unchanged.
+	other := e.household(e.towns[1].Code, "外乡")
+	oa := registry.Asset{HouseholdID: other.ID, Type: registry.AssetDeposit, Value: 100, ValidFrom: civil.D(2020, 1, 1)}
+	if err := e.db.AddAsset(uiCtx, registry.Scope{}, &oa); err != nil {
+		t.Fatal(err)
+	}
+	for _, hid := range []string{strconv.FormatInt(other.ID, 10), id, ""} {
+		r := c.submit("/assets/"+strconv.FormatInt(oa.ID, 10)+"/end", url.Values{"household": {hid}, "valid_to": {"2024-02-01"}})
+		if r.status != http.StatusNotFound {
+			t.Errorf("another township's asset (household %q): got %d, want 404", hid, r.status)
+		}
+	}
+	if got, _ := e.db.Assets(uiCtx, registry.Scope{}, other.ID); !got[0].ValidTo.IsZero() {
+		t.Error("another township's asset was ended")
 	}
 }

@@ -64,7 +64,7 @@ CREATE TABLE persons (
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX persons_name ON persons (name);
+CREATE INDEX persons_name ON persons (name COLLATE "C");
 CREATE INDEX persons_phone ON persons (phone_idx);
 
 CREATE TABLE members (
