@@ -93,6 +93,11 @@ type Store interface {
 	// whole files with a few queries.
 	Registered(ctx context.Context, idNumbers []string) (map[string]Registration, error)
 
+	// RefreshStatistics updates the query planner's statistics after a
+	// large import: without it, PostgreSQL plans against the tables' old
+	// sizes until autovacuum catches up, and a search can be 25× slower.
+	RefreshStatistics(ctx context.Context) error
+
 	// Versions lists the recorded versions of a household and its members.
 	Versions(ctx context.Context, scope Scope, householdID int64) ([]Version, error)
 

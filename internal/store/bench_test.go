@@ -77,6 +77,9 @@ func loadBench(b *testing.B, dialect string) *store.DB {
 			b.Fatal(err)
 		}
 		flush()
+		if err := db.RefreshStatistics(ctx); err != nil {
+			b.Fatal(err)
+		}
 		d := time.Since(start)
 		fmt.Printf("loaded %d households, %d persons into %s in %.1f s: %.0f persons/s\n", n, persons, dialect, d.Seconds(), float64(persons)/d.Seconds())
 		benchDB[dialect] = db

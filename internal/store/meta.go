@@ -102,3 +102,15 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		return err
 	})
 }
+
+// RefreshStatistics implements registry.Store. On SQLite the analysis
+// reads at most 1,000 rows of each index, so it takes milliseconds at any
+// size.
+func (db *DB) RefreshStatistics(ctx context.Context) error {
+	q := "ANALYZE households, persons, members, incomes, assets"
+	if db.dialect == SQLite {
+		q = "PRAGMA analysis_limit = 1000; ANALYZE"
+	}
+	_, err := db.w.ExecContext(ctx, q)
+	return err
+}

@@ -449,6 +449,9 @@ func TestCreateHouseholdsBatch(t *testing.T) {
 		if n, err := db.VerifyAudit(ctx); err != nil || n != 2 {
 			t.Fatalf("audit after a batch with a rolled-back household: %d rows, %v", n, err)
 		}
+		if err := db.RefreshStatistics(ctx); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 

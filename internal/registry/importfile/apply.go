@@ -128,6 +128,11 @@ func Apply(ctx context.Context, st registry.Store, scope registry.Scope, b *Batc
 		rep.Incomes += nIn
 		rep.Assets += nAs
 	}
+	if rep.Households >= 1000 {
+		if err := st.RefreshStatistics(ctx); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
 }
 
