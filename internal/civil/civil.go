@@ -107,7 +107,7 @@ func (d Date) YearsAt(at Date) int {
 	return n
 }
 
-// Month returns the month d lies in.
+// MonthOf returns the month d lies in.
 func (d Date) MonthOf() Month { return Month{d.Year, d.Month} }
 
 func (d Date) String() string {
