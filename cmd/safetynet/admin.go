@@ -71,9 +71,11 @@ func runUser(ctx context.Context, args []string) error {
 	switch sub {
 	case "add":
 		if regionCode != "" {
-			if _, ok := region.Embedded().Get(regionCode); !ok {
+			r, ok := region.Embedded().Resolve(regionCode)
+			if !ok {
 				return fmt.Errorf("--region %s is not a known region code", regionCode)
 			}
+			regionCode = r.Code
 		}
 		if err := auth.ValidatePassword(password); err != nil {
 			return err

@@ -30,9 +30,11 @@ func runGen(ctx context.Context, args []string) error {
 	if *regionCode == "" || *out == "" {
 		return errors.New("--region and --out are required")
 	}
-	if _, ok := region.Embedded().Get(*regionCode); !ok {
+	r, ok := region.Embedded().Resolve(*regionCode)
+	if !ok {
 		return fmt.Errorf("--region %s is not a known region code", *regionCode)
 	}
+	*regionCode = r.Code
 	if *n <= 0 {
 		return errors.New("--households must be positive")
 	}
@@ -65,6 +67,13 @@ func runImport(ctx context.Context, args []string) error {
 		return errors.New("name one XLSX file or one directory of CSV files")
 	}
 	path := fs.Arg(0)
+	if *scope != "" {
+		r, ok := region.Embedded().Resolve(*scope)
+		if !ok {
+			return fmt.Errorf("--region %s is not a known region code", *scope)
+		}
+		*scope = r.Code
+	}
 	a, err := openApp(ctx, cfg, false)
 	if err != nil {
 		return err

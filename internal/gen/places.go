@@ -22,11 +22,8 @@ type place struct {
 // or province that GB/T 2260 writes ("440100", "440000") become the short
 // codes the division table uses ("4401", "44").
 func resolve(t *region.Table, code string) (region.Region, error) {
-	code = strings.TrimSpace(code)
-	for _, c := range []string{code, strings.TrimSuffix(code, "00"), strings.TrimSuffix(code, "0000")} {
-		if r, ok := t.Get(c); ok && r.Level <= region.Township {
-			return r, nil
-		}
+	if r, ok := t.Resolve(code); ok && r.Level <= region.Township {
+		return r, nil
 	}
 	return region.Region{}, apperr.Fieldf("region", "%q is not a known province, city, county or township code", code)
 }

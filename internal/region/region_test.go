@@ -544,3 +544,16 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestResolve(t *testing.T) {
+	tb := Embedded()
+	for in, want := range map[string]string{"440100": "4401", "440000": "44", "440103": "440103", "440103000000": "440103",
+		"440103001000": "440103001", "440100000000": "4401", " 4401 ": "4401"} {
+		if r, ok := tb.Resolve(in); !ok || r.Code != want {
+			t.Errorf("Resolve(%q) = %q, %v; want %q", in, r.Code, ok, want)
+		}
+	}
+	if _, ok := tb.Resolve("449900"); ok {
+		t.Error("Resolve accepted 449900")
+	}
+}

@@ -238,3 +238,32 @@ func (t *Table) Search(q, within string, limit int) []Region {
 	}
 	return out
 }
+
+// Resolve finds a region by its short code or by the padded forms people
+// also write: GB/T 2260's six digits for a province or city ("440000",
+// "440100") and the statistics bureau's twelve digits for any level
+// ("440103000000", "440103001000").
+func (t *Table) Resolve(code string) (Region, bool) {
+	code = strings.TrimSpace(code)
+	if r, ok := t.Get(code); ok {
+		return r, true
+	}
+	var cands []string
+	switch len(code) {
+	case 6:
+		cands = []string{strings.TrimSuffix(code, "00"), strings.TrimSuffix(code, "0000")}
+	case 12:
+		c := strings.TrimSuffix(code, "000")
+		cands = []string{c}
+		if len(c) == 9 {
+			c6 := strings.TrimSuffix(c, "000")
+			cands = append(cands, c6, strings.TrimSuffix(c6, "00"), strings.TrimSuffix(c6, "0000"))
+		}
+	}
+	for _, c := range cands {
+		if r, ok := t.Get(c); ok {
+			return r, true
+		}
+	}
+	return Region{}, false
+}

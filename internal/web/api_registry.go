@@ -13,6 +13,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/civil"
 	"safetynet/internal/pii"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -113,7 +114,7 @@ func pageParams(r *http.Request, cursor string) (int64, int, error) {
 
 func householdFilter(r *http.Request) (f registry.HouseholdFilter, err error) {
 	q := r.URL.Query()
-	f = registry.HouseholdFilter{Region: q.Get("region"), Number: strings.TrimSpace(q.Get("number")),
+	f = registry.HouseholdFilter{Region: shortCode(q.Get("region")), Number: strings.TrimSpace(q.Get("number")),
 		Name: strings.TrimSpace(q.Get("name")), IDNumber: strings.TrimSpace(q.Get("id_number"))}
 	f.After, f.Limit, err = pageParams(r, "after")
 	return f, err
@@ -330,7 +331,7 @@ func (s *Server) apiEndAsset(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPersons(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := registry.PersonFilter{Region: q.Get("region"), Name: strings.TrimSpace(q.Get("name")), IDNumber: strings.TrimSpace(q.Get("id_number"))}
+	f := registry.PersonFilter{Region: shortCode(q.Get("region")), Name: strings.TrimSpace(q.Get("name")), IDNumber: strings.TrimSpace(q.Get("id_number"))}
 	after, lim, err := pageParams(r, "after")
 	if err != nil {
 		s.writeError(w, r, err)
@@ -391,4 +392,13 @@ func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) {
 		maskPerson(p)
 		return p, nil
 	})
+}
+
+// shortCode turns a padded region code ("440100") into the table's short
+// form ("4401"); unknown codes pass through and match nothing.
+func shortCode(code string) string {
+	if r, ok := region.Embedded().Resolve(code); ok {
+		return r.Code
+	}
+	return code
 }
