@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/pii"
@@ -101,82 +102,76 @@ func (db *DB) ImportRecords(ctx context.Context, scope registry.Scope, incomes [
 	}
 	err = db.transact(ctx, func(t *Tx) error {
 		nIn, nAs = 0, 0
-		households := map[int64]*registry.Household{}
-		added := map[int64][2]int{}
-		var order []int64
-		get := func(id int64) (*registry.Household, error) {
-			if h, ok := households[id]; ok {
-				return h, nil
+		var ids []int64
+		seen := map[int64]bool{}
+		for _, id := range append(recordHouseholds(incomes, nil), recordHouseholds(nil, assets)...) {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
 			}
-			lo, hi := prefixRange(scope.Region)
-			h, err := db.scanHousehold(t.queryRow(ctx, "SELECT "+householdColumns+
-				" FROM households WHERE id = ? AND region_code >= ? AND region_code < ?", id, lo, hi))
-			if err != nil {
-				return nil, notFound("household", id)
-			}
-			households[id] = h
-			order = append(order, id)
-			return h, nil
 		}
+		regions, err := t.householdRegions(ctx, scope, ids)
+		if err != nil {
+			return err
+		}
+		// Households with no records of a kind yet (just created, as in a
+		// first import) get theirs in bulk; the others record by record,
+		// skipping identical records and superseding changed ones.
+		freshIn, err := t.withoutRecords(ctx, "incomes", ids)
+		if err != nil {
+			return err
+		}
+		freshAs, err := t.withoutRecords(ctx, "assets", ids)
+		if err != nil {
+			return err
+		}
+		added := map[int64][2]int{}
 		now := db.now()
+		inRows := &rowSet{table: "incomes", cols: []string{"county_code", "household_id", "person_id", "type", "month", "amount",
+			"employment_cost", "note", "recorded_at"}}
 		for i := range incomes {
 			in := &incomes[i]
-			h, err := get(in.HouseholdID)
-			if err != nil {
-				return err
-			}
-			var same int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM incomes WHERE household_id = ? AND COALESCE(person_id, 0) = ?
-				AND type = ? AND month = ? AND amount = ? AND employment_cost = ? AND superseded_at IS NULL`,
-				h.ID, in.PersonID, in.Type, in.Month, in.Amount, in.EmploymentCost).Scan(&same); err != nil {
-				return err
-			}
-			if same > 0 {
-				continue
-			}
-			if _, err := t.exec(ctx, `UPDATE incomes SET superseded_at = ? WHERE household_id = ? AND COALESCE(person_id, 0) = ?
-				AND type = ? AND month = ? AND superseded_at IS NULL`, now, h.ID, in.PersonID, in.Type, in.Month); err != nil {
-				return err
-			}
+			county := regions[in.HouseholdID].county
 			in.RecordedAt = now
-			if in.ID, err = t.insertID(ctx, `INSERT INTO incomes (county_code, household_id, person_id, type, month, amount,
-				employment_cost, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				h.CountyCode, h.ID, nullInt(in.PersonID), in.Type, in.Month, in.Amount, in.EmploymentCost, in.Note, now); err != nil {
+			if freshIn[in.HouseholdID] {
+				inRows.add(county, in.HouseholdID, nullInt(in.PersonID), string(in.Type), in.Month.String(), int64(in.Amount),
+					int64(in.EmploymentCost), in.Note, now)
+			} else if ok, err := t.addIncomeUnlessSame(ctx, county, in); err != nil {
 				return err
+			} else if !ok {
+				continue
 			}
 			nIn++
-			c := added[h.ID]
+			c := added[in.HouseholdID]
 			c[0]++
-			added[h.ID] = c
+			added[in.HouseholdID] = c
 		}
+		asRows := &rowSet{table: "assets", cols: []string{"county_code", "household_id", "person_id", "type", "description", "value",
+			"area", "valid_from", "valid_to", "created_at"}}
 		for i := range assets {
 			a := &assets[i]
-			h, err := get(a.HouseholdID)
-			if err != nil {
+			county := regions[a.HouseholdID].county
+			if freshAs[a.HouseholdID] {
+				asRows.add(county, a.HouseholdID, nullInt(a.PersonID), string(a.Type), a.Description, int64(a.Value), a.Area,
+					t.date(a.ValidFrom), t.date(a.ValidTo), now)
+			} else if ok, err := t.addAssetUnlessSame(ctx, county, a, now); err != nil {
 				return err
-			}
-			var same int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM assets WHERE household_id = ? AND COALESCE(person_id, 0) = ?
-				AND type = ? AND description = ? AND value = ? AND valid_from = ?`,
-				h.ID, a.PersonID, a.Type, a.Description, a.Value, a.ValidFrom).Scan(&same); err != nil {
-				return err
-			}
-			if same > 0 {
+			} else if !ok {
 				continue
 			}
-			if a.ID, err = t.insertID(ctx, `INSERT INTO assets (county_code, household_id, person_id, type, description, value,
-				area, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				h.CountyCode, h.ID, nullInt(a.PersonID), a.Type, a.Description, a.Value, a.Area, a.ValidFrom, a.ValidTo, now); err != nil {
+			nAs++
+			c := added[a.HouseholdID]
+			c[1]++
+			added[a.HouseholdID] = c
+		}
+		for _, rs := range []*rowSet{inRows, asRows} {
+			if err := t.insertRows(ctx, rs); err != nil {
 				return err
 			}
-			nAs++
-			c := added[h.ID]
-			c[1]++
-			added[h.ID] = c
 		}
-		for _, id := range order {
+		for _, id := range ids {
 			if c := added[id]; c != [2]int{} {
-				if err := t.audit(ctx, "household", id, households[id].RegionCode, "import_records", nil,
+				if err := t.audit(ctx, "household", id, regions[id].region, "import_records", nil,
 					map[string]int{"incomes": c[0], "assets": c[1]}); err != nil {
 					return err
 				}
@@ -265,4 +260,124 @@ func (t *Tx) createEach(ctx context.Context, hs []*registry.Household, errs []er
 		}
 	}
 	return nil
+}
+
+// recordHouseholds lists the household of each record, in order.
+func recordHouseholds(incomes []registry.Income, assets []registry.Asset) []int64 {
+	var out []int64
+	for _, in := range incomes {
+		out = append(out, in.HouseholdID)
+	}
+	for _, a := range assets {
+		out = append(out, a.HouseholdID)
+	}
+	return out
+}
+
+type place struct{ county, region string }
+
+// householdRegions returns the county and region of each household, 500
+// at a time. Errors: NotFound for a household missing or outside scope.
+func (t *Tx) householdRegions(ctx context.Context, scope registry.Scope, ids []int64) (map[int64]place, error) {
+	out := map[int64]place{}
+	lo, hi := prefixRange(scope.Region)
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := []any{lo, hi}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		rows, err := t.query(ctx, `SELECT id, county_code, region_code FROM households WHERE region_code >= ? AND region_code < ?
+			AND id IN (?`+strings.Repeat(", ?", len(part)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var p place
+			if err := rows.Scan(&id, &p.county, &p.region); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			return nil, notFound("household", id)
+		}
+	}
+	return out, nil
+}
+
+// withoutRecords returns which of the households have no rows in table
+// (incomes or assets).
+func (t *Tx) withoutRecords(ctx context.Context, table string, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := t.query(ctx, "SELECT DISTINCT household_id FROM "+table+" WHERE household_id IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			delete(out, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// addIncomeUnlessSame records an income unless an identical one is
+// current, superseding a different one for the same person, type and month.
+func (t *Tx) addIncomeUnlessSame(ctx context.Context, county string, in *registry.Income) (bool, error) {
+	var same int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM incomes WHERE household_id = ? AND COALESCE(person_id, 0) = ?
+		AND type = ? AND month = ? AND amount = ? AND employment_cost = ? AND superseded_at IS NULL`,
+		in.HouseholdID, in.PersonID, in.Type, in.Month, in.Amount, in.EmploymentCost).Scan(&same); err != nil || same > 0 {
+		return false, err
+	}
+	if _, err := t.exec(ctx, `UPDATE incomes SET superseded_at = ? WHERE household_id = ? AND COALESCE(person_id, 0) = ?
+		AND type = ? AND month = ? AND superseded_at IS NULL`, in.RecordedAt, in.HouseholdID, in.PersonID, in.Type, in.Month); err != nil {
+		return false, err
+	}
+	id, err := t.insertID(ctx, `INSERT INTO incomes (county_code, household_id, person_id, type, month, amount,
+		employment_cost, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		county, in.HouseholdID, nullInt(in.PersonID), in.Type, in.Month, in.Amount, in.EmploymentCost, in.Note, in.RecordedAt)
+	in.ID = id
+	return err == nil, err
+}
+
+// addAssetUnlessSame records an asset unless an identical one exists.
+func (t *Tx) addAssetUnlessSame(ctx context.Context, county string, a *registry.Asset, now time.Time) (bool, error) {
+	var same int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM assets WHERE household_id = ? AND COALESCE(person_id, 0) = ?
+		AND type = ? AND description = ? AND value = ? AND valid_from = ?`,
+		a.HouseholdID, a.PersonID, a.Type, a.Description, a.Value, a.ValidFrom).Scan(&same); err != nil || same > 0 {
+		return false, err
+	}
+	id, err := t.insertID(ctx, `INSERT INTO assets (county_code, household_id, person_id, type, description, value,
+		area, valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		county, a.HouseholdID, nullInt(a.PersonID), a.Type, a.Description, a.Value, a.Area, a.ValidFrom, a.ValidTo, now)
+	a.ID = id
+	return err == nil, err
 }

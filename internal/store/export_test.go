@@ -1,6 +1,10 @@
 package store
 
-import "testing"
+import (
+	"testing"
+
+	"safetynet/internal/civil"
+)
 
 // RawQueryRow runs a query as-is on the reader pool (tests only).
 func RawQueryRow(db *DB, q string, args ...any) interface{ Scan(...any) error } {
@@ -23,3 +27,6 @@ func RawExecErr(db *DB, q string) error {
 	_, err := db.w.Exec(q)
 	return err
 }
+
+// Today is the store's current civil day (tests).
+func (db *DB) Today() civil.Date { return db.today() }

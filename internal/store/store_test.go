@@ -505,3 +505,50 @@ func TestBulkMatchesSingle(t *testing.T) {
 		}
 	})
 }
+
+func TestImportRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a, b := townships(t)
+		all := registry.Scope{}
+		h := household(a, person("记录", civil.D(1970, 1, 1)))
+		if err := db.CreateHousehold(ctx, all, h); err != nil {
+			t.Fatal(err)
+		}
+		pid := h.Members[0].Person.ID
+		may, jun := civil.Month{Year: 2025, Month: 5}, civil.Month{Year: 2025, Month: 6}
+		incomes := []registry.Income{
+			{HouseholdID: h.ID, PersonID: pid, Type: registry.IncomeWage, Month: may, Amount: money.Yuan(1500)},
+			{HouseholdID: h.ID, Type: registry.IncomeTransfer, Month: may, Amount: money.Yuan(300)},
+		}
+		assets := []registry.Asset{{HouseholdID: h.ID, Type: registry.AssetVehicle, Description: "电动三轮车", Value: money.Yuan(4000), ValidFrom: civil.D(2022, 3, 1)}}
+		if nIn, nAs, err := db.ImportRecords(ctx, all, incomes, assets); err != nil || nIn != 2 || nAs != 1 {
+			t.Fatalf("first import (bulk): %d incomes, %d assets, %v", nIn, nAs, err)
+		}
+		if nIn, nAs, err := db.ImportRecords(ctx, all, incomes, assets); err != nil || nIn != 0 || nAs != 0 {
+			t.Fatalf("identical re-import: %d incomes, %d assets, %v; want nothing added", nIn, nAs, err)
+		}
+		changed := []registry.Income{{HouseholdID: h.ID, PersonID: pid, Type: registry.IncomeWage, Month: may, Amount: money.Yuan(1600)},
+			{HouseholdID: h.ID, PersonID: pid, Type: registry.IncomeWage, Month: jun, Amount: money.Yuan(1600)}}
+		if nIn, _, err := db.ImportRecords(ctx, all, changed, nil); err != nil || nIn != 2 {
+			t.Fatalf("changed import: %d, %v", nIn, err)
+		}
+		cur, _ := db.Incomes(ctx, all, h.ID)
+		if len(cur) != 3 {
+			t.Fatalf("got %d current incomes, want 3 (May wage superseded, transfer, June wage)", len(cur))
+		}
+		got, _ := db.Assets(ctx, all, h.ID)
+		if len(got) != 1 || got[0].ValidFrom != civil.D(2022, 3, 1) || got[0].Value != money.Yuan(4000) {
+			t.Fatalf("assets: %+v", got)
+		}
+		snap, _ := db.HouseholdAt(ctx, all, h.ID, db.Today())
+		if len(snap.Assets) != 1 || len(snap.Incomes) != 3 {
+			t.Fatalf("snapshot today: %d assets, %d incomes", len(snap.Assets), len(snap.Incomes))
+		}
+		if _, _, err := db.ImportRecords(ctx, registry.Scope{Region: b}, incomes, nil); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("records for a household outside scope: got %v, want not found", err)
+		}
+		if n, err := db.VerifyAudit(ctx); err != nil || n != 3 {
+			t.Fatalf("audit: %d, %v", n, err)
+		}
+	})
+}
