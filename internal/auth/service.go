@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/audit"
 )
 
 // Service signs users in and resolves sessions and tokens to principals.
@@ -54,6 +55,11 @@ func (s *Service) Login(ctx context.Context, username, password, clientAddr stri
 	if err != nil {
 		return nil, "", err
 	}
+	// The sign-in is recorded as the user's own act, from the request's
+	// address, even though no session exists yet.
+	act := audit.ActorFrom(ctx)
+	act.UserID, act.Username, act.Role = u.ID, u.Username, string(u.Role)
+	ctx = audit.WithActor(ctx, act)
 	if err := s.Store.RecordLogin(ctx, u.ID, ok, s.LockAfter, now.Add(s.LockFor)); err != nil {
 		return nil, "", err
 	}

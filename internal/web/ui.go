@@ -54,6 +54,7 @@ func (s *Server) registerUI() {
 	s.handle("POST /persons/{id}/edit", auth.HouseholdWrite, s.editPersonSubmit)
 	s.handle("GET /import", auth.RegistryImport, s.importPage)
 	s.handle("POST /import", auth.RegistryImport, s.importSubmit)
+	s.handle("GET /audit", auth.AuditRead, s.auditPage)
 	// Anything else is a "not found" page (JSON under /api/).
 	s.handle("GET /", auth.Public, s.notFoundPage)
 }
@@ -313,6 +314,7 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		{"/households", l.T("Households"), auth.HouseholdRead},
 		{"/households/new", l.T("New household"), auth.HouseholdWrite},
 		{"/import", l.T("Import"), auth.RegistryImport},
+		{"/audit", l.T("Audit log"), auth.AuditRead},
 	}
 	var out []navItem
 	for _, it := range items {

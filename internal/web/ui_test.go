@@ -1126,3 +1126,191 @@ func TestUIEndAsset(t *testing.T) {
 		t.Error("another township's asset was ended")
 	}
 }
+
+// auditor adds an auditor user whose jurisdiction is regionCode.
+func (e *uiEnv) auditor(username, regionCode string) {
+	e.t.Helper()
+	hash, err := auth.HashPassword(uiPassword)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u := auth.User{Username: username, DisplayName: "审计员", Role: auth.Auditor, Region: regionCode, PasswordHash: hash}
+	if err := e.db.CreateUser(uiCtx, &u); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+var auditRowSeq = regexp.MustCompile(`<tr id="seq-([0-9]+)">`)
+
+// auditSeqs returns the seq of each row of an audit page, in page order.
+func auditSeqs(t *testing.T, body string) []int64 {
+	t.Helper()
+	var out []int64
+	for _, m := range auditRowSeq.FindAllStringSubmatch(body, -1) {
+		n, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func TestUIAuditJurisdiction(t *testing.T) {
+	e := newUIEnv(t)
+	own := e.household(e.towns[0].Code, "本乡")
+	other := e.household(e.towns[1].Code, "外乡")
+	// Auditors usually work for a county; this one audits one township.
+	e.auditor("audit1", e.towns[0].Code)
+	changed := *own
+	changed.Address = "新地址<1>号"
+	changed.BankName, changed.BankAccount, changed.BankHolder = "", "", ""
+	if err := e.db.UpdateHousehold(uiCtx, registry.Scope{}, &changed); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Audit(uiCtx, "household", own.ID, own.RegionCode, "view_unmasked", map[string]any{"path": "<script>alert(1)</script>"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A caseworker looks at the household in full: an entry with their
+	// name, role and address.
+	if r := e.login("town1").get("/households/" + strconv.FormatInt(own.ID, 10) + "?reveal=1"); r.status != http.StatusOK {
+		t.Fatalf("reveal: got %d", r.status)
+	}
+
+	c := e.login("audit1")
+	r := c.get("/")
+	mustContain(t, r, `href="/audit"`, "审计日志")
+	r = c.get("/audit")
+	if r.status != http.StatusOK {
+		t.Fatalf("audit page: got %d\n%s", r.status, r.body)
+	}
+	ownLink := `href="/households/` + strconv.FormatInt(own.ID, 10) + `"`
+	otherLink := `href="/households/` + strconv.FormatInt(other.ID, 10) + `"`
+	mustContain(t, r, "<h1>审计日志</h1>", `class="active" aria-current="page">审计日志<`, ownLink,
+		"<td>新建</td>", "<td>修改</td>", "<td>登录</td>", "<td>查看完整信息</td>",
+		`town1 <span class="muted">乡镇经办人员</span>`, `<td class="mono">127.0.0.1</td>`,
+		// The update: "field: old → new", values as JSON, escaped.
+		`<span class="mono">address</span>: <span class="old">&#34;`+own.Address+`&#34;</span> → &#34;新地址&lt;1&gt;号&#34;`,
+		// A field the update removed; the account masked.
+		`<span class="mono">bank_account</span>: <span class="old">&#34;***************3445&#34;</span> → —`,
+		`&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;`)
+	if !regexp.MustCompile(`<td class="mono">20[0-9]{2}-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]</td>`).MatchString(r.body) {
+		t.Error("no time shown as 2006-01-02 15:04:05")
+	}
+	for _, no := range []string{otherLink, "外乡", "<script>alert(1)", own.Members[0].Person.IDNumber, own.Members[1].Person.IDNumber, "13812345678",
+		"6222020200112233445", "<li>null</li>"} {
+		if strings.Contains(r.body, no) {
+			t.Errorf("the audit page of township %s shows %q", e.towns[0].Code, no)
+		}
+	}
+	seqs := auditSeqs(t, r.body)
+	if len(seqs) < 5 {
+		t.Fatalf("got %d rows, want the creation, update, view, user and sign-in", len(seqs))
+	}
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i] >= seqs[i-1] {
+			t.Fatalf("rows not newest first: %v", seqs)
+		}
+	}
+
+	// Filters: a kind of record and its id.
+	r = c.get("/audit?entity=household&entity_id=" + strconv.FormatInt(own.ID, 10))
+	mustContain(t, r, ownLink, `<option value="household" selected>家庭</option>`, `href="/audit">清除条件<`)
+	if strings.Contains(r.body, "<td>登录</td>") || len(auditSeqs(t, r.body)) != 4 {
+		t.Errorf("filtered by household %d: got rows %v", own.ID, auditSeqs(t, r.body))
+	}
+	r = c.get("/audit?entity=user")
+	mustContain(t, r, "<td>登录</td>")
+	if strings.Contains(r.body, ownLink) {
+		t.Error("filtered by users, the page lists a household")
+	}
+
+	// A sub-region must lie inside the jurisdiction.
+	if r = c.get("/audit?region=" + e.towns[0].Code); r.status != http.StatusOK || !strings.Contains(r.body, ownLink) {
+		t.Errorf("own township as region: got %d", r.status)
+	}
+	for _, reg := range []string{e.towns[1].Code, "440103", "44", "x"} {
+		if r = c.get("/audit?region=" + reg); r.status != http.StatusNotFound {
+			t.Errorf("region %s: got %d, want 404", reg, r.status)
+		}
+	}
+
+	// The county approver sees both townships; English on request.
+	r = e.login("county").get("/audit?lang=en")
+	mustContain(t, r, "Audit log", ownLink, otherLink, "Created", "Updated", "Viewed in full", "Household", "Township caseworker", "Seq", "Client address")
+	if strings.Contains(r.body, "审计日志") {
+		t.Error("the English audit page says 审计日志")
+	}
+}
+
+func TestUIAuditNotForCaseworkers(t *testing.T) {
+	e := newUIEnv(t)
+	for _, user := range []string{"town1", "hotline"} {
+		c := e.login(user)
+		if r := c.get("/"); strings.Contains(r.body, `href="/audit"`) {
+			t.Errorf("%s's home page links the audit log", user)
+		}
+		if r := c.get("/audit"); r.status != http.StatusForbidden {
+			t.Errorf("%s: got %d, want 403", user, r.status)
+		}
+	}
+}
+
+func TestUIAuditPaging(t *testing.T) {
+	e := newUIEnv(t)
+	e.auditor("audit1", e.towns[0].Code)
+	for i := 1; i <= 130; i++ {
+		if err := e.db.Audit(uiCtx, "household", int64(i), e.towns[0].Code, "view_unmasked", map[string]any{"path": "/households/" + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 0 { // in another township: never listed
+			if err := e.db.Audit(uiCtx, "household", int64(1000+i), e.towns[1].Code, "view_unmasked", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c := e.login("audit1")
+	all, err := e.db.List(uiCtx, audit.Filter{Region: e.towns[0].Code, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.get("/audit")
+	first := auditSeqs(t, r.body)
+	if len(first) != 100 {
+		t.Fatalf("first page: got %d rows, want 100", len(first))
+	}
+	m := regexp.MustCompile(`href="(/audit\?before=([0-9]+))" id="next-page"`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("the first page has no next-page link")
+	}
+	if m[2] != strconv.FormatInt(first[99], 10) {
+		t.Errorf("next page before=%s, want the last row's seq %d", m[2], first[99])
+	}
+	if strings.Contains(r.body, ">第一页<") {
+		t.Error("the first page links the first page")
+	}
+	r = c.get(html.UnescapeString(m[1]))
+	second := auditSeqs(t, r.body)
+	mustContain(t, r, `href="/audit">第一页<`)
+	if strings.Contains(r.body, `id="next-page"`) {
+		t.Error("the last page has a next-page link")
+	}
+	got := append(first, second...)
+	if len(got) != len(all) {
+		t.Fatalf("two pages show %d entries, the township has %d", len(got), len(all))
+	}
+	for i, e := range all {
+		if got[i] != e.Seq {
+			t.Fatalf("row %d: got seq %d, want %d", i, got[i], e.Seq)
+		}
+	}
+	// Filters carry over to the next page.
+	r = c.get("/audit?entity=household")
+	if !strings.Contains(r.body, `href="/audit?before=`+strconv.FormatInt(auditSeqs(t, r.body)[99], 10)+`&amp;entity=household" id="next-page"`) {
+		t.Error("the next-page link drops the filter")
+	}
+	if r = c.get("/audit?before=x"); r.status == http.StatusOK {
+		t.Error("?before=x: got 200")
+	}
+}
