@@ -60,6 +60,19 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{now: func() time.Time { return time.Now().UTC() }}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = Postgres
+		// pgx prepares and caches statements; after five runs PostgreSQL
+		// may switch one to a generic plan made when a table was small,
+		// and keep it as an import grows the table (a 500-key lookup went
+		// from milliseconds to seconds). Planning these queries each time
+		// costs far less than a stale plan.
+		if u, err := url.Parse(dsn); err == nil {
+			q := u.Query()
+			if q.Get("plan_cache_mode") == "" {
+				q.Set("plan_cache_mode", "force_custom_plan")
+				u.RawQuery = q.Encode()
+				dsn = u.String()
+			}
+		}
 		p, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
