@@ -169,15 +169,21 @@ func (db *DB) ImportRecords(ctx context.Context, scope registry.Scope, incomes [
 				return err
 			}
 		}
+		audits := auditRows()
 		for _, id := range ids {
 			if c := added[id]; c != [2]int{} {
-				if err := t.audit(ctx, "household", id, regions[id].region, "import_records", nil,
-					map[string]int{"incomes": c[0], "assets": c[1]}); err != nil {
+				e, err := newAuditEntry("household", id, regions[id].region, "import_records", nil,
+					map[string]int{"incomes": c[0], "assets": c[1]})
+				if err != nil {
 					return err
 				}
+				if err := t.sealAudit(ctx, e); err != nil {
+					return err
+				}
+				audits.add(auditRow(e)...)
 			}
 		}
-		return nil
+		return t.insertRows(ctx, audits)
 	})
 	return nIn, nAs, err
 }

@@ -19,14 +19,16 @@ type rowSet struct {
 func (rs *rowSet) add(vals ...any) { rs.rows = append(rs.rows, vals) }
 
 // insertRows loads rows in bulk inside the transaction: COPY on
-// PostgreSQL, multi-row prepared INSERTs on SQLite (DESIGN.md §5).
+// PostgreSQL, multi-row prepared INSERTs on SQLite and for a few rows on
+// PostgreSQL (DESIGN.md §5).
 // Values must be plain driver values (no Valuer types: COPY's binary
 // encoding does not go through them).
 func (t *Tx) insertRows(ctx context.Context, rs *rowSet) error {
 	if len(rs.rows) == 0 {
 		return nil
 	}
-	if t.db.dialect == Postgres {
+	// COPY pays a round trip of its own; a few rows go faster as INSERT.
+	if t.db.dialect == Postgres && len(rs.rows) >= 20 {
 		return t.conn.Raw(func(dc any) error {
 			c, ok := dc.(*stdlib.Conn)
 			if !ok {
