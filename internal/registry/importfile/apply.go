@@ -78,6 +78,17 @@ func Apply(ctx context.Context, st registry.Store, scope registry.Scope, b *Batc
 			rep.Members++
 		}
 	}
+	// A large import outgrows the planner's idea of the tables: refresh
+	// its statistics after the households and every statsEvery records.
+	const statsEvery = 50_000
+	sinceStats := 0
+	refresh := func(force bool) error {
+		if rep.Households+rep.Incomes+rep.Assets < 1000 || !force && sinceStats < statsEvery {
+			return nil
+		}
+		sinceStats = 0
+		return st.RefreshStatistics(ctx)
+	}
 	for start := 0; start < len(fresh); start += chunk {
 		part := fresh[start:min(start+chunk, len(fresh))]
 		hs := make([]*registry.Household, len(part))
@@ -97,6 +108,10 @@ func Apply(ctx context.Context, st registry.Store, scope registry.Scope, b *Batc
 			}
 			rep.Households++
 			rep.Persons += len(hs[k].Members)
+			sinceStats += len(hs[k].Members)
+		}
+		if err := refresh(false); err != nil {
+			return rep, err
 		}
 	}
 	var incomes []registry.Income
@@ -118,6 +133,9 @@ func Apply(ctx context.Context, st registry.Store, scope registry.Scope, b *Batc
 			}
 		}
 	}
+	if err := refresh(true); err != nil {
+		return rep, err
+	}
 	for start := 0; start < len(incomes) || start < len(assets); start += 5 * chunk {
 		in := incomes[min(start, len(incomes)):min(start+5*chunk, len(incomes))]
 		as := assets[min(start, len(assets)):min(start+5*chunk, len(assets))]
@@ -127,11 +145,13 @@ func Apply(ctx context.Context, st registry.Store, scope registry.Scope, b *Batc
 		}
 		rep.Incomes += nIn
 		rep.Assets += nAs
-	}
-	if rep.Households >= 1000 {
-		if err := st.RefreshStatistics(ctx); err != nil {
+		sinceStats += nIn + nAs
+		if err := refresh(false); err != nil {
 			return rep, err
 		}
+	}
+	if err := refresh(true); err != nil {
+		return rep, err
 	}
 	return rep, nil
 }
