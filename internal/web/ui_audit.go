@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -172,26 +171,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		pg.Rows = append(pg.Rows, auditRowOf(l, &e, links))
 	}
 	pg.Searched = pg.Entity != "" || pg.EntityID != "" || pg.RegionCode != ""
-	keep := url.Values{}
-	for k, v := range map[string]string{"entity": pg.Entity, "entity_id": pg.EntityID, "region": pg.RegionCode} {
-		if v != "" {
-			keep.Set(k, v)
-		}
+	var last int64
+	if n := len(entries); n > 0 {
+		last = entries[n-1].Seq
 	}
-	if n := len(entries); n == auditPageSize {
-		next := url.Values{}
-		for k, v := range keep {
-			next[k] = v
-		}
-		next.Set("before", strconv.FormatInt(entries[n-1].Seq, 10))
-		pg.NextURL = "/audit?" + next.Encode()
-	}
-	if before > 0 {
-		pg.FirstURL = "/audit"
-		if len(keep) > 0 {
-			pg.FirstURL += "?" + keep.Encode()
-		}
-	}
+	pg.NextURL, pg.FirstURL = pageLinks("/audit", map[string]string{"entity": pg.Entity, "entity_id": pg.EntityID, "region": pg.RegionCode},
+		"before", last, len(entries) == auditPageSize, before > 0)
 	s.render(w, r, http.StatusOK, "audit.html", pg)
 }
 

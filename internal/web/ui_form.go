@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -270,4 +271,31 @@ func dateFromForm(pre *apperr.List, field, v string) (d civil.Date, blank bool) 
 		pre.Addf(field, "the date %s is in the future", d)
 	}
 	return d, false
+}
+
+// pageLinks builds the links of a keyset-paged list at path: next (when
+// the page is full, continuing from cursor) and first (when not on the
+// first page), both keeping the non-empty filters.
+func pageLinks(path string, filters map[string]string, cursorName string, cursor int64, full, notFirst bool) (next, first string) {
+	keep := url.Values{}
+	for k, v := range filters {
+		if v != "" {
+			keep.Set(k, v)
+		}
+	}
+	if full {
+		n := url.Values{}
+		for k, v := range keep {
+			n[k] = v
+		}
+		n.Set(cursorName, strconv.FormatInt(cursor, 10))
+		next = path + "?" + n.Encode()
+	}
+	if notFirst {
+		first = path
+		if len(keep) > 0 {
+			first += "?" + keep.Encode()
+		}
+	}
+	return next, first
 }

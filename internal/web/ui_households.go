@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"safetynet/internal/registry"
@@ -65,25 +63,11 @@ func (s *Server) householdsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Items = items
 	pg.Searched = pg.Name != "" || pg.IDNumber != "" || pg.Number != "" || pg.RegionCode != ""
-	keep := url.Values{}
-	for k, v := range map[string]string{"name": pg.Name, "id_number": pg.IDNumber, "number": pg.Number, "region": pg.RegionCode} {
-		if v != "" {
-			keep.Set(k, v)
-		}
+	var last int64
+	if n := len(items); n > 0 {
+		last = items[n-1].ID
 	}
-	if n := len(items); n == householdPageSize {
-		next := url.Values{}
-		for k, v := range keep {
-			next[k] = v
-		}
-		next.Set("after", strconv.FormatInt(items[n-1].ID, 10))
-		pg.NextURL = "/households?" + next.Encode()
-	}
-	if after > 0 {
-		pg.FirstURL = "/households"
-		if len(keep) > 0 {
-			pg.FirstURL += "?" + keep.Encode()
-		}
-	}
+	pg.NextURL, pg.FirstURL = pageLinks("/households", map[string]string{"name": pg.Name, "id_number": pg.IDNumber, "number": pg.Number, "region": pg.RegionCode},
+		"after", last, len(items) == householdPageSize, after > 0)
 	s.render(w, r, http.StatusOK, "households.html", pg)
 }
