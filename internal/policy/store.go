@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -52,13 +53,14 @@ func CheckNew(p Param, today civil.Date) error {
 	if !p.From.IsZero() && p.From.Before(today) && strings.TrimSpace(p.Reason) == "" {
 		l.Addf("reason", "a value that takes effect before today (%s) changes past amounts: give the reason, such as the back-pay decision", today)
 	}
-	for _, f := range []struct {
-		name, text string
-		max        int
-	}{{"source", p.Source, MaxSourceLen}, {"note", p.Note, MaxNoteLen}, {"reason", p.Reason, MaxReasonLen}} {
-		if utf8.RuneCountInString(f.text) > f.max {
-			l.Addf(f.name, "at most %d characters", f.max)
-		}
+	if utf8.RuneCountInString(p.Source) > MaxSourceLen {
+		l.Addf("source", "the text is longer than %d characters", MaxSourceLen)
+	}
+	if utf8.RuneCountInString(p.Note) > MaxNoteLen {
+		l.Addf("note", "the text is longer than %d characters", MaxNoteLen)
+	}
+	if utf8.RuneCountInString(p.Reason) > MaxReasonLen {
+		l.Addf("reason", "the reason is longer than %d characters", MaxReasonLen)
 	}
 	return l.Err()
 }
@@ -67,22 +69,19 @@ func CheckNew(p Param, today civil.Date) error {
 // order: a stored value for the same key, scope and day as a shipped one
 // (or an earlier stored one) replaces it.
 //
-// Errors: Invalid naming a stored value that no longer parses by its
-// definition (a release changed the definition without migrating it).
+// A stored value that no longer parses by its definition (a release changed
+// the definition without migrating the values) is an internal error, not
+// skipped: leaving it out would silently apply a wider scope's value.
 func Effective(stored []Param) (*Set, error) {
 	base, err := Shipped()
 	if err != nil {
 		return nil, err
 	}
 	s := base.Clone()
-	var errs apperr.List
 	for _, p := range stored {
 		if err := s.Add(p); err != nil {
-			errs.Add("stored "+p.Key+"@"+p.Region+"@"+p.From.String(), err)
+			return nil, fmt.Errorf("stored parameter %s (scope %q, from %s): %v", p.Key, p.Region, p.From, err)
 		}
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
 	}
 	return s, nil
 }

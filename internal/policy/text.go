@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -40,6 +41,7 @@ var sentences = map[string][2]string{
 	"income.deduct_education":      {"按实扣减就学支出 {amount} 元", "schooling costs of {amount} yuan deducted"},
 	"standard":                     {"适用低保标准 {standard} 元/人·月（{hukou}）", "Dibao standard {standard} yuan per person per month ({hukou})"},
 	"assets":                       {"家庭财产状况", "household assets"},
+	"assets.no_rule":               {"{asset}：{held}，本地未设置标准，须人工核实", "{asset}: {held}, no local limit is set: to be checked"},
 	"assets.financial":             {"金融资产 {held} 元，上限 {limit} 元", "financial assets {held} yuan, limit {limit}"},
 	"assets.vehicles":              {"机动车 {held} 辆，上限 {limit} 辆", "{held} vehicles, limit {limit}"},
 	"assets.vehicle_value":         {"机动车价值 {held} 元，上限 {limit} 元", "vehicle value {held} yuan, limit {limit}"},
@@ -136,6 +138,10 @@ var sentences = map[string][2]string{
 	"orphan.de_facto":        {"父母情况（{parent1}、{parent2}）符合事实无人抚养儿童条件", "parents ({parent1}, {parent2}) meet the de facto unsupported conditions"},
 }
 
+// unfilled matches a placeholder no fact filled: a step that had nothing to
+// record there (no deduction) shows 0.
+var unfilled = regexp.MustCompile(`\{[a-z_0-9]+\}`)
+
 type textSet struct{ lang int }
 
 func texts(lang string) textSet {
@@ -159,7 +165,7 @@ func (t textSet) Sentence(n *Node) string {
 	for _, f := range n.Facts {
 		s = strings.ReplaceAll(s, "{"+f.Name+"}", f.Value)
 	}
-	return s
+	return unfilled.ReplaceAllString(s, "0")
 }
 
 // Sentence renders one explanation step in lang ("zh" or "en").
