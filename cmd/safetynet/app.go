@@ -96,6 +96,11 @@ func (a *app) serve(ctx context.Context, ready func(url string)) error {
 	srv := web.New(a.db, auth.NewService(a.db), a.log)
 	srv.SecureCookies = a.cfg.SecureCookies
 	srv.Ready = a.db.CheckSchema
+	// The parameters in force are built before listening: a stored value
+	// that no longer parses stops the server here, not a calculation later.
+	if err := srv.LoadParams(ctx); err != nil {
+		return fmt.Errorf("policy parameters: %w", err)
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/region"
 )
 
 // Role is one of the roles of DESIGN.md §1; a role is a fixed set of
@@ -46,22 +47,30 @@ const (
 	RegionImport   Permission = "region.import"
 	AuditRead      Permission = "audit.read"
 	UserAdmin      Permission = "user.admin"
+	// ParamRead shows the policy parameters in force in any region (they
+	// are public policy); ParamWrite adds a dated value for a scope inside
+	// the user's jurisdiction (DESIGN.md §1: counties set county
+	// parameters, supervisors those of their city or province).
+	ParamRead  Permission = "param.read"
+	ParamWrite Permission = "param.write"
 )
 
 var rolePermissions = map[Role][]Permission{
 	// Village assistants register households and take applications; they
 	// visit homes, so they see the full contact details of their village.
-	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView},
-	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport},
-	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead},
+	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead},
+	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead},
+	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite},
 	// Supervisors look at statistics and cases across a city or province;
 	// they have no need for full ID numbers.
-	Supervisor:          {HouseholdRead, AuditRead},
-	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport},
-	HotlineOperator:     {HouseholdRead},
-	Partner:             {},
-	Auditor:             {HouseholdRead, AuditRead},
-	Admin:               {HouseholdRead, UserAdmin, RegionImport, AuditRead},
+	Supervisor:          {HouseholdRead, AuditRead, ParamRead, ParamWrite},
+	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead},
+	HotlineOperator:     {HouseholdRead, ParamRead},
+	// Partners are outside the civil-affairs staff: no registry, no
+	// parameters.
+	Partner: {},
+	Auditor: {HouseholdRead, AuditRead, ParamRead},
+	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite},
 }
 
 // Valid reports whether r is a known role.
@@ -111,6 +120,22 @@ type Principal struct {
 
 // Can reports whether the principal holds permission p.
 func (p *Principal) Can(perm Permission) bool { return p != nil && !p.Disabled && p.Role.Can(perm) }
+
+// MaySetParam reports whether the principal may add a parameter value for
+// scope ("" national, or a 2-, 4- or 6-digit region code): it needs
+// ParamWrite and the scope must lie inside the jurisdiction. So a county
+// approver sets only their county's values, a supervisor those of their
+// city or province and of the divisions in it, and only a user whose
+// jurisdiction is the whole country ("") national ones.
+func (p *Principal) MaySetParam(scope string) bool {
+	if !p.Can(ParamWrite) {
+		return false
+	}
+	if scope == "" {
+		return p.Region == ""
+	}
+	return region.Within(scope, p.Region)
+}
 
 // Session is a signed-in browser session. The cookie carries a random
 // secret; the store keeps only its hash.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -50,7 +51,7 @@ func ReadYAML(r io.Reader, v any) error {
 	if err := yaml.NewDecoder(r).Decode(&doc); err != nil {
 		return apperr.Errorf(apperr.Invalid, "YAML: %v", err)
 	}
-	b, err := json.Marshal(doc)
+	b, err := json.Marshal(plainDates(doc))
 	if err != nil {
 		return apperr.Errorf(apperr.Invalid, "YAML: %v", err)
 	}
@@ -123,4 +124,25 @@ func (c *Case) Run(base *Set) []string {
 		}
 	}
 	return diffs
+}
+
+// plainDates turns the timestamps YAML reads from unquoted dates
+// (2007-06-15) back into date text.
+func plainDates(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format(time.RFC3339)
+	case map[string]any:
+		for k, e := range x {
+			x[k] = plainDates(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = plainDates(e)
+		}
+	}
+	return v
 }

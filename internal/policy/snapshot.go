@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"strconv"
+
 	"safetynet/internal/civil"
 	"safetynet/internal/money"
 	"safetynet/internal/registry"
@@ -33,10 +35,11 @@ func FromSnapshot(s *registry.Snapshot, month civil.Month) *Household {
 		}
 	}
 	at := month.First()
-	for _, m := range hh.Members {
+	for i, m := range hh.Members {
 		p := m.Person
 		pm := Member{
-			ID:                 p.IDNumber,
+			// Never the ID number: explanations may name the member.
+			ID:                 "p" + strconv.FormatInt(p.ID, 10),
 			Name:               p.Name,
 			Relationship:       relationshipOf(m.Relationship),
 			Birth:              p.Birth,
@@ -48,8 +51,8 @@ func FromSnapshot(s *registry.Snapshot, month civil.Month) *Household {
 			NoCapacityOther:    p.LabourCapacity == registry.LabourNone,
 			SelfCare:           selfCareOf(p.SelfCare),
 		}
-		if pm.ID == "" {
-			pm.ID = p.Name
+		if p.ID == 0 { // not stored yet (generated data)
+			pm.ID = "m" + strconv.Itoa(i+1)
 		}
 		for _, t := range registry.IncomeTypes {
 			if in, ok := latest[key{p.ID, t}]; ok && in.Amount > 0 {

@@ -13,6 +13,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/civil"
 	"safetynet/internal/money"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -50,7 +51,10 @@ var apiDocs = map[string]apiDoc{
 	"PUT /api/v1/persons/{id}":             {Summary: "Update a person; send the version read and the full ID number", Request: registry.Person{}, Response: registry.Person{}},
 	"POST /api/v1/imports/registry":        {Summary: "Import households and persons from CSV or XLSX (multipart field \"file\"; for CSV also \"incomes\" and \"assets\")", Response: importReport{}},
 	"GET /api/v1/imports/template":         {Summary: "The import template (?format=csv or xlsx)", Query: []string{"format"}},
+	"POST /api/v1/calculate":               {Summary: "Programs' verdicts, amounts and explanations for a registered household (household_id) or households given inline (docs/rules.md)", Request: calcRequest{}, Response: calcResponse{}},
 	"GET /api/v1/audit":                    {Summary: "Audit records in the jurisdiction, newest first", Query: []string{"region", "entity", "entity_id", "before", "limit"}, Response: []audit.Entry{}},
+	"GET /api/v1/parameters":               {Summary: "Every policy parameter with the value in force in ?region= (a 2-, 4- or 6-digit code; default the jurisdiction) on ?date= (default today), required ones without a value marked missing; with ?key=, that parameter's history there", Query: []string{"region", "date", "key"}, Response: paramTree{}},
+	"POST /api/v1/parameters":              {Summary: "Add a dated value of a parameter for a scope in the jurisdiction (region \"\" is national); a date before today needs a reason; audited", Request: paramRequest{}, Response: policy.Param{}, Status: http.StatusCreated},
 }
 
 var (

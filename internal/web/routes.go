@@ -62,6 +62,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/imports/registry", auth.RegistryImport, s.apiImportRegistry)
 	s.handle("GET /api/v1/imports/template", auth.RegistryImport, s.importTemplate)
 	s.handle("GET /api/v1/audit", auth.AuditRead, s.apiAudit)
+	s.handle("POST /api/v1/calculate", auth.HouseholdRead, s.apiCalculate)
+	s.handle("GET /api/v1/parameters", auth.ParamRead, s.apiParams)
+	s.handle("POST /api/v1/parameters", auth.ParamWrite, s.apiAddParam)
 
 	// UI pages.
 	s.registerUI()

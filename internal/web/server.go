@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/store"
@@ -23,6 +24,7 @@ import (
 type Server struct {
 	DB       *store.DB
 	Registry registry.Store
+	Params   policy.Store
 	Auth     *auth.Service
 	Regions  *region.Table
 	Log      *slog.Logger
@@ -38,11 +40,12 @@ type Server struct {
 	routes  []route
 	metrics *metrics
 	started time.Time
+	params  paramCache
 }
 
 // New returns a server with its routes registered.
 func New(db *store.DB, authSvc *auth.Service, log *slog.Logger) *Server {
-	s := &Server{DB: db, Registry: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
+	s := &Server{DB: db, Registry: db, Params: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
 		MaxUpload: 32 << 20, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
 	s.registerRoutes()
 	return s

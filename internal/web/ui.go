@@ -41,6 +41,7 @@ func (s *Server) registerUI() {
 	s.handle("GET /households/new", auth.HouseholdWrite, s.newHouseholdPage)
 	s.handle("POST /households", auth.HouseholdWrite, s.createHouseholdSubmit)
 	s.handle("GET /households/{id}", auth.HouseholdRead, s.householdPage)
+	s.handle("GET /households/{id}/eligibility", auth.HouseholdRead, s.eligibilityPage)
 	s.handle("GET /households/{id}/edit", auth.HouseholdWrite, s.editHouseholdPage)
 	s.handle("POST /households/{id}", auth.HouseholdWrite, s.editHouseholdSubmit)
 	s.handle("POST /households/{id}/incomes", auth.HouseholdWrite, s.addIncomeSubmit)
@@ -55,6 +56,8 @@ func (s *Server) registerUI() {
 	s.handle("GET /import", auth.RegistryImport, s.importPage)
 	s.handle("POST /import", auth.RegistryImport, s.importSubmit)
 	s.handle("GET /audit", auth.AuditRead, s.auditPage)
+	s.handle("GET /parameters", auth.ParamRead, s.paramsPage)
+	s.handle("POST /parameters", auth.ParamWrite, s.addParamSubmit)
 	// Anything else is a "not found" page (JSON under /api/).
 	s.handle("GET /", auth.Public, s.notFoundPage)
 }
@@ -314,6 +317,7 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		{"/households", l.T("Households"), auth.HouseholdRead},
 		{"/households/new", l.T("New household"), auth.HouseholdWrite},
 		{"/import", l.T("Import"), auth.RegistryImport},
+		{"/parameters", l.T("Policy parameters"), auth.ParamRead},
 		{"/audit", l.T("Audit log"), auth.AuditRead},
 	}
 	var out []navItem

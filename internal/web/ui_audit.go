@@ -75,7 +75,7 @@ const auditPageSize = 100
 
 // auditEntities are the kinds of record the stores audit, in the order
 // the filter offers them.
-var auditEntities = []string{"household", "person", "member", "income", "asset", "user", "token", "region"}
+var auditEntities = []string{"household", "person", "member", "income", "asset", "user", "token", "region", "parameter"}
 
 // auditEntityLabel names a kind of audited record in l.
 func auditEntityLabel(l lang, entity string) string {
@@ -96,6 +96,8 @@ func auditEntityLabel(l lang, entity string) string {
 		return l.T("API token")
 	case "region":
 		return l.T("Division table")
+	case "parameter":
+		return l.T("Policy parameter")
 	}
 	return entity
 }
