@@ -73,6 +73,7 @@ var definitions = []Definition{
 	{Key: "dibao.supplement.elderly_age", Kind: KindCount, ZH: "老年人年龄", EN: "age from which a person is elderly"},
 	{Key: "dibao.supplement.cumulative", Kind: KindBool, ZH: "同一人可叠加多项分类施保", EN: "supplements add up for one person"},
 	{Key: "dibao.separate.max_ratio", Kind: KindRatio, Required: true, ZH: "单人户申请：家庭人均收入上限（低保标准的倍数）", EN: "separate application: household income below × standard"},
+	{Key: "dibao.separate.max_inclusive", Kind: KindBool, ZH: "单人户申请：家庭人均收入可等于上限（不高于）", EN: "separate application: income may equal the limit (not above it)"},
 	{Key: "dibao.separate.min_share.disability", Kind: KindRatio, ZH: "单人户保障下限（重度残疾，标准的比例）", EN: "separate inclusion floor for severe disability, share of standard"},
 	{Key: "dibao.separate.min_share.illness", Kind: KindRatio, ZH: "单人户保障下限（重病，标准的比例）", EN: "separate inclusion floor for serious illness, share of standard"},
 	{Key: "dibao.exit.months", Kind: KindCount, ZH: "渐退期月数", EN: "months of gradual exit"},

@@ -29,7 +29,13 @@ func (c *calc) dibaoSeparate(p *dibaoParams, h *Household, f *dibaoFacts, root *
 	if !notBelow {
 		return fail()
 	}
-	within := maxRatio.Cmp(income, line) < 0
+	// Below the ratio (national: "below 1.5x"); a locality that says "not
+	// above" (Hengyang: ≤2x) includes the bound itself.
+	cmpMax := maxRatio.Cmp(income, line)
+	within := cmpMax < 0
+	if v, ok := c.param(sn, "dibao.separate.max_inclusive"); ok && v.Bool {
+		within = cmpMax <= 0
+	}
 	sn.add(node("separate.household_marginal", passFail(within), srcSep)).fact("income", income).fact("limit", maxRatio.Of(line)).fact("ratio", maxRatio)
 	if !within {
 		return fail()

@@ -29,7 +29,7 @@ func calcLinshi(c *calc, h *Household) *Result {
 	default:
 		child(root, "linshi.residence_local", Pass, srcTA47).fact("residence", l.Residence)
 	}
-	_, f, std, income := c.householdIncome(h, root)
+	p, f, std, income := c.householdIncome(h, root)
 	n := max(f.n, 1)
 	res.Members = n
 	eligible := true
@@ -42,7 +42,13 @@ func calcLinshi(c *calc, h *Household) *Result {
 		annual := mulDiv(income*12, 1, int64(n))
 		ok := annual < dispo
 		child(root, "linshi.expenditure_income", passFail(ok), srcTA23).fact("annual_per_capita", annual).fact("disposable_income", dispo)
-		eligible = ok
+		// TA23: the expenditure type also requires assets within the
+		// local rules (a holding with no local rule goes to a caseworker).
+		assetsOK, manual := p.assetsOK(f, std, root)
+		if manual {
+			c.manual = true
+		}
+		eligible = ok && assetsOK
 	case "no_income":
 		months := c.needCount(root, "linshi.no_income.months")
 		okMonths := l.MonthsWithoutIncome >= months

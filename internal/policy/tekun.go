@@ -61,7 +61,20 @@ func calcTekun(c *calc, h *Household) *Result {
 	minorAge := c.needCount(nil, "tekun.age.minor")
 	elderly := c.needCount(nil, "tekun.age.elderly")
 
-	if age < minorAge && isOrphan(m) {
+	// A minor who also meets the orphan criteria goes to orphan protection:
+	// the orphan age (and a local continuation for students) decides, not
+	// the Tekun minor age, which some localities set lower (Shanghai 16).
+	orphanAge := minorAge
+	if v, ok := c.param(nil, "orphan.age"); ok {
+		orphanAge = v.Count
+	}
+	inOrphanAge := age < orphanAge
+	if !inOrphanAge && m.Study != "" && m.Study != "none" {
+		if v, ok := c.param(nil, "orphan.student_continue"); ok && v.Bool {
+			inOrphanAge = true
+		}
+	}
+	if inOrphanAge && isOrphan(m) {
 		child(root, "tekun.orphan_route", Fail, srcOrphan).fact("member", m.label()).fact("age", age)
 		res.Verdict, res.Route = Ineligible, "orphan_allowance"
 		root.set(Fail)
