@@ -36,9 +36,6 @@ var incomeKinds = []string{
 	"unemployment_insurance",
 }
 
-// IncomeKinds lists the income codes an input may use.
-func IncomeKinds() []string { return slices.Clone(incomeKinds) }
-
 var priceGroups = []string{"dibao", "tekun", "unemployment_insurance", "preferential",
 	"orphan", "de_facto_unsupported", "hiv_child", "unemployment_subsidy", "marginal"}
 

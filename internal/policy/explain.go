@@ -172,7 +172,7 @@ func (r *Result) Render(lang string) string {
 	if r.Explanation != nil {
 		r.Explanation.Walk(func(n *Node, d int) {
 			ind := strings.Repeat("  ", d)
-			fmt.Fprintf(&b, "%s%s %s\n", ind, t.mark(n.Outcome), t.Sentence(n))
+			fmt.Fprintf(&b, "%s%s %s\n", ind, Mark(n.Outcome), t.Sentence(n))
 			for _, p := range n.Params {
 				scope := t.scope(p.Scope)
 				if p.Region != "" {

@@ -144,7 +144,7 @@ type Member struct {
 // IncomeItem is one monthly income of a member.
 type IncomeItem struct {
 	// Kind is a DB57 type (wage, business, property, transfer, other) or a
-	// finer code that local exclusion lists name (see IncomeKinds).
+	// finer code that local exclusion lists name (incomeKinds in definition.go; docs/rules.md).
 	Kind   string `json:"kind"`
 	Amount Yuan   `json:"amount"`
 	// Cost is the declared necessary cost of earning a wage (就业成本).

@@ -93,26 +93,3 @@ func Shipped() (*Set, error) {
 	})
 	return shippedSet, shippedErr
 }
-
-// ShippedLocalities names the scopes of the shipped parameter sets, for
-// display: region code to name.
-func ShippedLocalities() map[string]string {
-	out := map[string]string{}
-	for _, name := range []string{"params/national.yaml", "params/local.yaml"} {
-		b, err := shipped.ReadFile(name)
-		if err != nil {
-			continue
-		}
-		var many []Locality
-		if yaml.Unmarshal(b, &many) != nil {
-			var one Locality
-			if yaml.Unmarshal(b, &one) == nil {
-				many = []Locality{one}
-			}
-		}
-		for _, l := range many {
-			out[l.Region] = l.Name
-		}
-	}
-	return out
-}

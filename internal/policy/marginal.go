@@ -86,7 +86,7 @@ func calcRigid(c *calc, h *Household) *Result {
 	}
 	line := money.Fen(int64(std) * int64(f.n))
 	enrolled := has(h.Enrolled, "dibao") || has(h.Enrolled, "tekun") || has(h.Enrolled, "marginal")
-	ratio := c.needRatio(nil, "marginal.ratio")
+	ratio := c.needRatio(root, "marginal.ratio")
 	wouldBe := income < ratio.Of(line)
 	other := enrolled || wouldBe
 	child(root, "rigid.not_other_program", passFail(!other), srcRigid).fact("enrolled", enrolled).fact("income", income).fact("marginal_limit", ratio.Of(line))

@@ -87,13 +87,8 @@ func (r *memberRules) counts(m *Member, age int) (counted bool, rule string, man
 	return true, "member.supported_coresident", false
 }
 
-// countMembers applies the rules to every member and explains each decision.
-func (c *calc) countMembers(h *Household, parent *Node) []*Member {
-	n := parent.add(node("members", Info, srcDB57Art7))
-	r := c.memberRules(n)
-	return c.applyMemberRules(h, &r, n)
-}
-
+// applyMemberRules applies the rules to every member and explains each
+// decision under n.
 func (c *calc) applyMemberRules(h *Household, r *memberRules, n *Node) []*Member {
 	var out []*Member
 	for i := range h.Members {

@@ -75,7 +75,8 @@ func calcTekun(c *calc, h *Household) *Result {
 		}
 	}
 	if inOrphanAge && isOrphan(m) {
-		child(root, "tekun.orphan_route", Fail, srcOrphan).fact("member", m.label()).fact("age", age)
+		on := child(root, "tekun.orphan_route", Fail, srcOrphan).fact("member", m.label()).fact("age", age)
+		c.param(on, "orphan.age")
 		res.Verdict, res.Route = Ineligible, "orphan_allowance"
 		root.set(Fail)
 		return res

@@ -203,7 +203,8 @@ func (t textSet) verdict(v Verdict) string { return t.word(string(v)) }
 func (t textSet) route(r string) string    { return t.word(r) }
 func (t textSet) scope(s string) string    { return t.word(s) }
 
-func (t textSet) mark(o Outcome) string {
+// Mark is the sign shown before a step: ✓ met, ✗ not met, ? to check, · a step.
+func Mark(o Outcome) string {
 	switch o {
 	case Pass:
 		return "✓"

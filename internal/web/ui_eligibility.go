@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/civil"
@@ -89,28 +90,14 @@ func (s *Server) eligibilityPage(w http.ResponseWriter, r *http.Request) {
 		}
 		pc.Verdict = policy.VerdictName(res.Verdict, lg)
 		pc.Amount = money.Fen(res.Amount).String()
-		pc.Review = res.NeedsReview
-		if res.Route != "" {
-			pc.Route = res.Route
-		}
+		pc.Review, pc.Route = res.NeedsReview, res.Route
 		pc.Class = "fail"
 		if res.Verdict == policy.Eligible || res.Verdict == policy.GradualExit {
 			pc.Class = "pass"
 		}
 		res.Explanation.Walk(func(n *policy.Node, d int) {
-			st := explainStep{Depth: d, Class: string(n.Outcome), Text: policy.Sentence(n, lg), Source: n.Source}
-			st.Indent = ""
-			for range d {
-				st.Indent += "· "
-			}
-			switch n.Outcome {
-			case policy.Pass:
-				st.Mark = "✓"
-			case policy.Fail:
-				st.Mark = "✗"
-			case policy.Manual:
-				st.Mark = "?"
-			}
+			st := explainStep{Indent: strings.Repeat("· ", d), Mark: policy.Mark(n.Outcome), Class: string(n.Outcome),
+				Text: policy.Sentence(n, lg), Source: n.Source}
 			for _, u := range n.Params {
 				scope := policy.ScopeName(u.Scope, lg)
 				if u.Region != "" {
