@@ -31,6 +31,7 @@ func init() {
 		{"audit", "audit verify [--db D]", "Recompute the audit chain and name the first broken row.", runAudit},
 		{"key", "key create [--algorithm A] FILE", "Create a key file for personal data (SM4-GCM by default, or AES-256-GCM).", runKey},
 		{"backup", "backup [--db D] FILE", "Write a consistent copy of a SQLite store while the server runs (PostgreSQL: use pg_dump).", runBackup},
+		{"bench", "bench [--b1 N,N...] [--runs R]", "Measure the performance workloads (DESIGN.md §10) and print the table with their targets (docs/benchmarks.md).", runBench},
 		{"help", "help [config]", "Show this help, or the configuration options.", runHelp},
 	}
 }

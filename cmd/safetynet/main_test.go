@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"safetynet/internal/bench"
 	"safetynet/internal/region"
 )
 
@@ -110,5 +111,23 @@ func TestCommands(t *testing.T) {
 	}
 	if err := run(runGen, "--region", "999999", "--households", "5", "--out", "x"); err == nil {
 		t.Fatal("gen for an unknown region succeeded")
+	}
+}
+
+func TestBenchCommand(t *testing.T) {
+	ctx := context.Background()
+	for _, args := range [][]string{{"--b1", "x"}, {"--b1", "0"}, {"--runs", "0"}, {"extra"}} {
+		if err := runBench(ctx, args); err == nil {
+			t.Errorf("bench %v: no error", args)
+		}
+	}
+	var b strings.Builder
+	r, err := bench.B1(2000, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	printBench(&b, []bench.Result{r})
+	if out := b.String(); !strings.Contains(out, "Dibao for 2000 households") || !strings.Contains(out, "counties") {
+		t.Fatalf("table:\n%s", out)
 	}
 }

@@ -52,10 +52,24 @@ type Columns struct {
 // NewColumns returns an empty snapshot for month under set's parameters.
 func NewColumns(set *Set, month civil.Month, capacity int) *Columns {
 	c := &Columns{set: set, month: month, regionIx: map[string]int32{}, fallback: map[int]*Household{}}
+	// Sized up front: growing by doubling would hold up to twice the
+	// memory at a province's scale.
 	c.MemberStart = append(make([]int32, 0, capacity+1), 0)
 	c.EarnerStart = append(make([]int32, 0, capacity+1), 0)
+	c.Region = make([]int32, 0, capacity)
+	c.Urban = make([]bool, 0, capacity)
+	for _, col := range []*[]int32{&c.Other, &c.Medical, &c.Education, &c.VehicleMax, &c.Current, &c.ExitStart} {
+		*col = make([]int32, 0, capacity)
+	}
+	c.Financial = make([]int64, 0, capacity)
+	for _, col := range []*[]uint8{&c.Vehicles, &c.Homes, &c.Businesses} {
+		*col = make([]uint8, 0, capacity)
+	}
 	return c
 }
+
+// Fallbacks is the number of households that take the one-household path.
+func (c *Columns) Fallbacks() int { return len(c.fallback) }
 
 // Len is the number of households.
 func (c *Columns) Len() int { return len(c.Region) }

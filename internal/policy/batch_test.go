@@ -3,13 +3,10 @@ package policy
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"safetynet/internal/civil"
-	"safetynet/internal/gen"
 	"safetynet/internal/money"
-	"safetynet/internal/registry"
 )
 
 // propertySet is the shipped parameters plus standards and local rules for
@@ -144,93 +141,5 @@ func TestBatchMatchesOneHousehold(t *testing.T) {
 		if verdicts[v] == 0 {
 			t.Errorf("no household came out %s: the generator misses a branch", v)
 		}
-	}
-}
-
-// benchColumns builds a columnar snapshot of n households from gen's data
-// over all 31 provinces (about 2,900 counties), each county with its own
-// synthetic standard.
-func benchColumns(b *testing.B, n int) *Columns {
-	base, err := Shipped()
-	if err != nil {
-		b.Fatal(err)
-	}
-	set := base.Clone()
-	month := civil.Month{Year: 2025, Month: 6}
-	provinces := []string{"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-		"41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}
-	cols := NewColumns(set, month, n)
-	seen := map[string]bool{}
-	for pi, p := range provinces {
-		k := n / len(provinces)
-		if pi == 0 {
-			k += n % len(provinces)
-		}
-		err := gen.Generate(gen.Options{Region: p, Households: k, Seed: int64(pi), AsOf: civil.D(2025, 6, 20)},
-			func(_ string, h *registry.Household, inc []registry.Income, as []registry.Asset) error {
-				county := h.RegionCode[:6]
-				if !seen[county] {
-					seen[county] = true
-					v := 600 + int(hash(county)%900)
-					for _, key := range []string{"dibao.standard.urban", "dibao.standard.rural"} {
-						if err := set.Add(Param{Key: key, Region: county, From: civil.D(2020, 1, 1), Text: fmt.Sprint(v), Source: "synthetic (benchmark)"}); err != nil {
-							return err
-						}
-						v -= 100
-					}
-				}
-				ph := FromSnapshot(&registry.Snapshot{Household: *h, Incomes: inc, Assets: as}, month)
-				return cols.Append(ph)
-			})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("%d households, %d counties, %d fallback", cols.Len(), len(seen), len(cols.fallback))
-	return cols
-}
-
-func hash(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * 16777619
-	}
-	return h
-}
-
-// BenchmarkB1 is benchmark B1 of DESIGN.md §10: Dibao eligibility and
-// amount for N households from a columnar snapshot.
-func BenchmarkB1(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000, 5_000_000} {
-		b.Run(fmt.Sprintf("households=%d", n), func(b *testing.B) {
-			if testing.Short() && n > 100_000 {
-				b.Skip("short")
-			}
-			cols := benchColumns(b, n)
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			heapMB := float64(ms.HeapAlloc) / (1 << 20)
-			b.ResetTimer()
-			for b.Loop() {
-				eligible := 0
-				var total money.Fen
-				if err := cols.Evaluate(0, func(_ int, rs []BatchResult) error {
-					for _, r := range rs {
-						if r.Verdict == Eligible {
-							eligible++
-							total += r.Amount
-						}
-					}
-					return nil
-				}); err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(float64(eligible), "eligible")
-			}
-			// Heap in use with the snapshot built (columns, parameters): the
-			// memory figure of B1.
-			b.ReportMetric(heapMB, "heapMB")
-		})
 	}
 }
