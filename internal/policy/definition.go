@@ -39,7 +39,7 @@ var incomeKinds = []string{
 var priceGroups = []string{"dibao", "tekun", "unemployment_insurance", "preferential",
 	"orphan", "de_facto_unsupported", "hiv_child", "unemployment_subsidy", "marginal"}
 
-var definitions = []Definition{
+var definitions = append([]Definition{
 	// Dibao (最低生活保障)
 	{Key: "dibao.standard.urban", Kind: KindAmount, Unit: "person/month", Required: true, ZH: "城市低保标准", EN: "urban Dibao standard"},
 	{Key: "dibao.standard.rural", Kind: KindAmount, Unit: "person/month", Required: true, ZH: "农村低保标准", EN: "rural Dibao standard"},
@@ -154,6 +154,71 @@ var definitions = []Definition{
 	{Key: "workflow.refusals_to_stop", Kind: KindCount, Required: true, ZH: "连续拒绝就业次数", EN: "consecutive refusals of work that reduce a benefit"},
 	{Key: "workflow.county_delegates_confirmation", Kind: KindBool, ZH: "县级委托乡镇确认", EN: "the county delegates confirmation to townships"},
 	{Key: "workflow.price.payment_wd", Kind: KindCount, ZH: "价格临时补贴发放时限（指数发布后工作日）", EN: "price subsidy paid within, working days of the index"},
+}, workflowDefinitions()...)
+
+// Materials are the codes of the documents an application may need
+// (workflow.materials.*). The application form is DB57 Art. 4's written
+// application; the authorisation is the verification authorisation every
+// member signs (policy reference §6: authorise first, then check).
+var Materials = []string{
+	"application_form",           // 申请书
+	"verification_authorisation", // 家庭经济状况核对授权书
+	"entrustment",                // 委托书 (DB57 Art. 6)
+	"identity_document",          // 身份证件
+	"hukou_booklet",              // 户口簿
+	"residence_permit",           // 居住证
+	"income_statement",           // 收入证明
+	"medical_bills",              // 医疗费用票据
+	"education_bills",            // 教育费用票据
+	"incident_proof",             // 事故、灾害等证明
+	"disability_certificate",     // 残疾人证
+	"self_care_assessment",       // 生活自理能力评估表
+	"school_enrolment",           // 在学证明
+	"parents_status_proof",       // 父母死亡、失踪、服刑等证明
+	"guardian_statement",         // 监护人情况说明
+}
+
+// workflowDefinitions are the deadlines and settings of the programs whose
+// workflow the reference does not time (marginal, rigid expense, the
+// disability subsidies, orphans) and the materials of every program: all
+// optional, set where a local rule exists. A step without a deadline shows
+// the overall limit, or none.
+func workflowDefinitions() []Definition {
+	type prog struct{ key, zh, en string }
+	var out []Definition
+	for _, p := range []prog{
+		{"marginal", "低保边缘家庭", "marginal household"},
+		{"rigid_expense", "刚性支出困难家庭", "rigid-expense household"},
+		{"disability_subsidy", "残疾人两项补贴", "disability subsidies"},
+		{"orphan_allowance", "孤儿基本生活费", "orphan allowance"},
+	} {
+		out = append(out,
+			Definition{Key: "workflow." + p.key + ".investigation_wd", Kind: KindCount, ZH: p.zh + "调查时限（工作日）", EN: p.en + ": investigation, working days"},
+			Definition{Key: "workflow." + p.key + ".notice_days", Kind: KindCount, ZH: p.zh + "公示天数（未设置则不公示）", EN: p.en + ": public notice, days (none when not set)"},
+			Definition{Key: "workflow." + p.key + ".confirm_wd", Kind: KindCount, ZH: p.zh + "确认时限（工作日）", EN: p.en + ": confirmation, working days"},
+			Definition{Key: "workflow." + p.key + ".reject_notice_wd", Kind: KindCount, ZH: p.zh + "不予认定告知时限（工作日）", EN: p.en + ": written rejection, working days"},
+			Definition{Key: "workflow." + p.key + ".total_wd", Kind: KindCount, ZH: p.zh + "办理总时限（工作日）", EN: p.en + ": overall limit, working days"},
+			Definition{Key: "workflow." + p.key + ".total_extended_wd", Kind: KindCount, ZH: p.zh + "特殊情况总时限（工作日）", EN: p.en + ": overall limit in special cases, working days"},
+		)
+	}
+	out = append(out,
+		Definition{Key: "workflow.tekun.total_wd", Kind: KindCount, ZH: "特困办理总时限（工作日）", EN: "Tekun overall limit, working days"},
+		Definition{Key: "workflow.tekun.total_extended_wd", Kind: KindCount, ZH: "特困特殊情况总时限（工作日）", EN: "Tekun overall limit in special cases, working days"},
+		Definition{Key: "workflow.linshi.reject_notice_wd", Kind: KindCount, ZH: "临时救助不予救助告知时限（工作日）", EN: "temporary assistance written rejection, working days"},
+		Definition{Key: "workflow.linshi.total_wd", Kind: KindCount, ZH: "临时救助办理总时限（工作日）", EN: "temporary assistance overall limit, working days"},
+		Definition{Key: "workflow.linshi.total_extended_wd", Kind: KindCount, ZH: "临时救助特殊情况总时限（工作日）", EN: "temporary assistance overall limit in special cases, working days"},
+		Definition{Key: "workflow.accept_wd", Kind: KindCount, ZH: "受理时限（工作日）", EN: "acceptance, working days after filing"},
+		Definition{Key: "workflow.disability_subsidy.pay_from", Kind: KindEnum, Options: []string{"application_month", "next_month"}, ZH: "两项补贴发放起始月", EN: "disability subsidies paid from"},
+		Definition{Key: "notice.complaint_phone", Kind: KindText, ZH: "公示监督举报电话", EN: "complaint phone number on public notices"},
+	)
+	for _, p := range Programs {
+		if p == PriceSubsidy {
+			continue // paid from rosters, without applications
+		}
+		out = append(out, Definition{Key: "workflow.materials." + string(p), Kind: KindList, Options: Materials,
+			ZH: ProgramName(p, "zh") + "申请材料", EN: ProgramName(p, "en") + ": materials required"})
+	}
+	return out
 }
 
 var defByKey = func() map[string]*Definition {

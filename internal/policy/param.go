@@ -25,6 +25,7 @@ const (
 	KindList   Kind = "list"   // a set of codes, such as excluded income kinds
 	KindRatios Kind = "ratios" // a schedule of ratios, such as a gradual exit
 	KindTiers  Kind = "tiers"  // a tiered payment schedule
+	KindText   Kind = "text"   // a short text, such as a complaint phone number
 )
 
 // Tier is one row of a tiered Dibao schedule (DB57 Art. 23, 分档): a
@@ -45,6 +46,7 @@ type Value struct {
 	List   []string
 	Ratios []Ratio
 	Tiers  []Tier
+	Text   string
 }
 
 // Param is one dated value of a parameter in a region scope.
@@ -148,6 +150,11 @@ func (d *Definition) ParseValue(text string) (Value, error) {
 		if len(v.Tiers) == 0 {
 			err = fmt.Errorf("an empty schedule")
 		}
+	case KindText:
+		v.Text = t
+		if t == "" || len([]rune(t)) > 200 {
+			err = fmt.Errorf("give a text of 1 to 200 characters")
+		}
 	default:
 		err = fmt.Errorf("unknown kind %q", d.Kind)
 	}
@@ -175,6 +182,8 @@ func (d *Definition) Format(v Value) string {
 		return strconv.Itoa(v.Count)
 	case KindEnum:
 		return v.Enum
+	case KindText:
+		return v.Text
 	case KindBool:
 		return strconv.FormatBool(v.Bool)
 	case KindList:
