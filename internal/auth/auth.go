@@ -53,24 +53,32 @@ const (
 	// parameters, supervisors those of their city or province).
 	ParamRead  Permission = "param.read"
 	ParamWrite Permission = "param.write"
+	// CaseRead shows applications, their history and the inbox; CaseAct
+	// files applications and takes workflow actions (casework decides
+	// which action each role may take, and recuses near relatives).
+	CaseRead Permission = "case.read"
+	CaseAct  Permission = "case.act"
+	// CalendarWrite enters a year's holiday notice: reference data for the
+	// whole system, so administrators' alone.
+	CalendarWrite Permission = "calendar.write"
 )
 
 var rolePermissions = map[Role][]Permission{
 	// Village assistants register households and take applications; they
 	// visit homes, so they see the full contact details of their village.
-	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead},
-	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead},
-	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite},
+	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead, CaseRead, CaseAct},
+	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct},
+	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct},
 	// Supervisors look at statistics and cases across a city or province;
 	// they have no need for full ID numbers.
-	Supervisor:          {HouseholdRead, AuditRead, ParamRead, ParamWrite},
-	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead},
-	HotlineOperator:     {HouseholdRead, ParamRead},
+	Supervisor:          {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead},
+	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct},
+	HotlineOperator:     {HouseholdRead, ParamRead, CaseRead},
 	// Partners are outside the civil-affairs staff: no registry, no
 	// parameters.
 	Partner: {},
-	Auditor: {HouseholdRead, AuditRead, ParamRead},
-	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite},
+	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead},
+	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite, CalendarWrite},
 }
 
 // Valid reports whether r is a known role.

@@ -8,6 +8,7 @@ import (
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/auth"
+	"safetynet/internal/civil"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 )
@@ -504,17 +505,27 @@ func confirm(a *Application, f *Flow, in Input, env *Env, engine *Engine) (*Deci
 	if d.Amount <= 0 {
 		return nil, apperr.Fieldf("amount", "the amount must be above 0")
 	}
-	next := env.Today.MonthOf().Add(1)
-	switch {
-	case f.OneOff:
-		d.StartMonth, d.EndMonth = env.Today.MonthOf(), env.Today.MonthOf()
-	case a.Program == policy.DisabilitySubsidy && payFromApplication(a, env):
-		d.StartMonth = a.FiledOn.MonthOf()
-	default:
-		d.StartMonth = next
+	d.StartMonth = StartMonth(a, env)
+	if f.OneOff {
+		d.EndMonth = d.StartMonth
 	}
 	a.State = Approved
 	return d, nil
+}
+
+// StartMonth is the first month an approval on env.Today pays: the month
+// after (DB57; §2.4 step 6), the month of application where a county pays
+// the disability subsidies from then (§8), or this month for a one-off
+// Linshi payment. The caller runs the rules engine for this month.
+func StartMonth(a *Application, env *Env) civil.Month {
+	f, _ := FlowOf(a.Program)
+	switch {
+	case f != nil && f.OneOff:
+		return env.Today.MonthOf()
+	case a.Program == policy.DisabilitySubsidy && payFromApplication(a, env):
+		return a.FiledOn.MonthOf()
+	}
+	return env.Today.MonthOf().Add(1)
 }
 
 func payFromApplication(a *Application, env *Env) bool {

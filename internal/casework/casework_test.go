@@ -70,7 +70,9 @@ func newFixture(t *testing.T, extra ...policy.Param) *fixture {
 	return f
 }
 
-func (f *fixture) on(d civil.Date) { f.env.Today, f.env.Now = d, d.In(civil.Shanghai).Add(10*time.Hour) }
+func (f *fixture) on(d civil.Date) {
+	f.env.Today, f.env.Now = d, d.In(civil.Shanghai).Add(10*time.Hour)
+}
 
 func (f *fixture) as(a Actor) *fixture { f.env.Actor = a; return f }
 

@@ -112,3 +112,19 @@ func openTasks(a *Application, f *Flow, env *Env) ([]Task, error) {
 	}
 	return out, nil
 }
+
+// NextLevel returns who holds an overdue task after one more day's
+// escalation: a township's work goes to the county approver, a county's to
+// the city's supervisor, a city's to the province's. ok is false at the
+// province.
+func NextLevel(role auth.Role, region string) (auth.Role, string, bool) {
+	switch {
+	case len(region) > 6:
+		return auth.CountyApprover, region[:6], true
+	case len(region) == 6:
+		return auth.Supervisor, region[:4], true
+	case len(region) == 4:
+		return auth.Supervisor, region[:2], true
+	}
+	return "", "", false
+}

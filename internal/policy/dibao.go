@@ -118,6 +118,17 @@ type dibaoOutcome struct {
 	std     money.Fen
 }
 
+// explainStandard records, under n, the standard std used for the hukou
+// type (urban or rural) and the parameter it comes from.
+func (p *dibaoParams) explainStandard(n *Node, urban bool, std money.Fen) {
+	if n == nil {
+		return
+	}
+	sn := child(n, "standard", Info, "《社会救助暂行办法》第十条")
+	p.use(sn, "dibao.standard."+hukouName(urban))
+	sn.fact("standard", std).fact("hukou", hukouName(urban))
+}
+
 // countedIncome applies deductions and disregards to the facts' incomes.
 func (p *dibaoParams) countedIncome(f *dibaoFacts, std money.Fen, month civil.Month, n *Node) (money.Fen, error) {
 	total := f.other
@@ -150,6 +161,11 @@ func (p *dibaoParams) countedIncome(f *dibaoFacts, std money.Fen, month civil.Mo
 				en.fact("deduction", d)
 			}
 			p.use(en, "dibao.income.employment_deduction", "dibao.income.employment_deduction_share", "dibao.income.employment_deduction_basis")
+		default:
+			// No local employment deduction: the sentence says 0 deducted.
+			if en != nil {
+				en.fact("deduction", money.Fen(0))
+			}
 		}
 		if p.disregardSet && !e.jobStart.IsZero() && e.jobStart.Compare(month) <= 0 && month.Compare(e.jobStart.Add(p.disregardMonths)) < 0 {
 			d := min(p.disregardCap.Of(std), w)
@@ -245,15 +261,7 @@ func (p *dibaoParams) decide(f *dibaoFacts, month civil.Month, n *Node) (dibaoOu
 		return out, err
 	}
 	out.std = std
-	sn := child(n, "standard", Info, "《社会救助暂行办法》第十条")
-	if f.urban {
-		p.use(sn, "dibao.standard.urban")
-	} else {
-		p.use(sn, "dibao.standard.rural")
-	}
-	if sn != nil {
-		sn.fact("standard", std).fact("hukou", hukouName(f.urban))
-	}
+	p.explainStandard(n, f.urban, std)
 	if f.n == 0 {
 		child(n, "members.none_counted", Fail, srcDB57Art7)
 		out.verdict = Ineligible
@@ -410,6 +418,8 @@ func verdictOutcome(v Verdict) Outcome {
 	return Fail
 }
 
+// hukouName is the code of a hukou type, as the input and the parameter
+// keys write it (codeWords names it for people).
 func hukouName(urban bool) string {
 	if urban {
 		return "urban"

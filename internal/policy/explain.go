@@ -49,12 +49,23 @@ type Fact struct {
 
 // ParamUse is a parameter value a step used, with where it comes from.
 type ParamUse struct {
-	Key    string     `json:"key"`
+	Key string `json:"key"`
+	// Value is as Definition.Format writes it, without its unit (1120.00);
+	// Display adds the unit in a language.
 	Value  string     `json:"value"`
 	Scope  string     `json:"scope"`
 	Region string     `json:"region"`
 	From   civil.Date `json:"valid_from"`
 	Source string     `json:"source"`
+}
+
+// Display is the value for people in lang ("zh" or "en"), with its unit:
+// 1120.00 元, 1120.00 yuan.
+func (u ParamUse) Display(lang string) string {
+	if d, ok := Lookup(u.Key); ok {
+		return d.WithUnit(u.Value, lang)
+	}
+	return u.Value
 }
 
 // Line is one part of an amount: a member's subsidy, the basic and care
@@ -178,7 +189,7 @@ func (r *Result) Render(lang string) string {
 				if p.Region != "" {
 					scope += " " + p.Region
 				}
-				fmt.Fprintf(&b, "%s    %s %s = %s  [%s, %s %s]  %s\n", ind, t.word("param"), p.Key, p.Value,
+				fmt.Fprintf(&b, "%s    %s %s = %s  [%s, %s %s]  %s\n", ind, t.word("param"), p.Key, p.Display(lang),
 					scope, t.word("from"), p.From, p.Source)
 			}
 			if n.Source != "" {

@@ -18,7 +18,7 @@ func (c *calc) householdIncome(h *Household, n *Node) (p *dibaoParams, f *dibaoF
 	if err != nil {
 		panic(error(missing{asApp(err)}))
 	}
-	p.use(child(n, "standard", Info, "《社会救助暂行办法》第十条").fact("standard", std), "dibao.standard."+h.Hukou)
+	p.explainStandard(n, f.urban, std)
 	income, err = p.countedIncome(f, std, c.month, n)
 	if err != nil {
 		panic(error(missing{asApp(err)}))

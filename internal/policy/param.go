@@ -171,11 +171,13 @@ func splitList(s string) []string {
 	return out
 }
 
-// Format writes a value for people: amounts in yuan, ratios as 1.5× or 60%.
+// Format writes a value as text without its unit, the same in every
+// language: amounts in yuan with two decimals (1120.00), ratios as 1.5× or
+// 60%. Display adds the unit, for people.
 func (d *Definition) Format(v Value) string {
 	switch d.Kind {
 	case KindAmount:
-		return v.Amount.String() + " 元"
+		return v.Amount.String()
 	case KindRatio:
 		return v.Ratio.String()
 	case KindCount:
@@ -202,6 +204,19 @@ func (d *Definition) Format(v Value) string {
 		return strings.Join(s, ", ")
 	}
 	return ""
+}
+
+// Display writes a value for people in lang ("zh" or "en"): Format's text
+// with its unit, as 1120.00 元 or 1120.00 yuan.
+func (d *Definition) Display(v Value, lang string) string { return d.WithUnit(d.Format(v), lang) }
+
+// WithUnit adds to s, a value of d as Format writes it, its unit in lang
+// ("zh" or "en"): yuan for amounts, none for the other kinds.
+func (d *Definition) WithUnit(s, lang string) string {
+	if d.Kind == KindAmount {
+		return s + " " + texts(lang).word("yuan")
+	}
+	return s
 }
 
 // Set holds every dated value of every parameter. It is safe for concurrent

@@ -117,7 +117,7 @@ func calcTekun(c *calc, h *Household) *Result {
 	var own money.Fen
 	for _, it := range m.Incomes {
 		if has(excl.List, it.Kind) {
-			child(ln, "income.excluded", Info, "").fact("kind", it.Kind).fact("amount", it.Amount)
+			child(ln, "income.excluded", Info, "").fact("member", m.label()).fact("kind", it.Kind).fact("amount", it.Amount)
 			continue
 		}
 		own += money.Fen(it.Amount)

@@ -1,14 +1,19 @@
 package policy
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // Sentences of the explanations, in Chinese and English. A template names
-// the step's facts in braces; a step without a template is written as its
-// rule name and facts, so a new rule is never silently dropped from an
-// explanation (TestTextsComplete checks every rule has both languages).
+// the step's facts in braces; "rule:outcome" is the rule's sentence for that
+// outcome, where the result changes the wording. A step without a template
+// is written as its rule name and facts, so a new rule is never silently
+// dropped from an explanation (TestTextsComplete checks every rule has both
+// languages; TestExplanationSentences that every case's steps have their
+// sentences, facts and words).
 var sentences = map[string][2]string{
 	"dibao":                        {"最低生活保障", "minimum living allowance (Dibao)"},
 	"members":                      {"共同生活的家庭成员：计入 {counted} 人", "co-residing family members: {counted} counted"},
@@ -47,7 +52,8 @@ var sentences = map[string][2]string{
 	"assets.vehicle_value":         {"机动车价值 {held} 元，上限 {limit} 元", "vehicle value {held} yuan, limit {limit}"},
 	"assets.homes":                 {"住房 {held} 套，上限 {limit} 套", "{held} homes, limit {limit}"},
 	"assets.business":              {"登记经营市场主体 {held} 个", "{held} registered businesses"},
-	"below_standard":               {"家庭月收入 {income} 元（{members} 人，人均 {per_capita} 元）低于低保标准 {standard} 元（合计 {line} 元）？须严格低于", "monthly income {income} yuan ({members} persons, {per_capita} per capita) below the standard {standard} (total {line})? strictly below is required"},
+	"below_standard:pass":          {"家庭月收入 {income} 元（{members} 人，人均 {per_capita} 元）低于低保标准 {standard} 元（合计 {line} 元），符合收入条件", "monthly income {income} yuan ({members} persons, {per_capita} per capita) is below the standard {standard} (total {line}): the income test is met"},
+	"below_standard:fail":          {"家庭月收入 {income} 元（{members} 人，人均 {per_capita} 元）不低于低保标准 {standard} 元（合计 {line} 元），不符合收入条件（须低于标准）", "monthly income {income} yuan ({members} persons, {per_capita} per capita) is not below the standard {standard} (total {line}): the income test is not met (income must be below the standard)"},
 	"benefit.gap":                  {"补差：{line} − {income} = {amount} 元", "gap: {line} − {income} = {amount} yuan"},
 	"benefit.tiered":               {"分档：人均收入低于标准的 {tier_below}，按标准的 {pay} 发放，计 {amount} 元", "tier: income below {tier_below} of the standard, paid {pay} of it: {amount} yuan"},
 	"supplements":                  {"分类施保", "classified supplements"},
@@ -82,7 +88,7 @@ var sentences = map[string][2]string{
 	"tekun.capacity.elderly":               {"{member}：{age}岁，达到老年人年龄", "{member}: aged {age}, elderly"},
 	"tekun.capacity.minor":                 {"{member}：{age}岁，未满规定年龄", "{member}: aged {age}, a minor"},
 	"tekun.capacity.student":               {"{member}：年满规定年龄仍在接受义务教育、普通高中或中等职业教育", "{member}: past the age but still in compulsory, senior or vocational school"},
-	"tekun.capacity.disability":            {"{member}：{disability}残疾{grade}级", "{member}: {disability} disability grade {grade}"},
+	"tekun.capacity.disability":            {"{member}：{disability}{grade}级", "{member}: {disability} disability grade {grade}"},
 	"tekun.capacity.other":                 {"{member}：经认定无劳动能力（省级规定的其他情形）", "{member}: no capacity to work on other grounds set by the province"},
 	"tekun.capacity.has":                   {"{member}：{age}岁，不属于无劳动能力情形", "{member}: aged {age}, not without capacity to work"},
 	"tekun.no_income":                      {"无生活来源", "no source of living"},
@@ -112,6 +118,7 @@ var sentences = map[string][2]string{
 	"linshi.need":                  {"救助需求 {need} 元", "need {need} yuan"},
 	"linshi.cap":                   {"上限 {cap} 元（标准 {standard} 元，{members} 人），需求 {need} 元，救助 {amount} 元", "cap {cap} yuan (standard {standard}, {members} persons), need {need}, paid {amount}"},
 	"linshi.assist_first":          {"先行救助：金额 {amount} 元，上限 {limit} 元", "assist first: {amount} yuan, limit {limit}"},
+	"linshi.assist_first:info":     {"先行救助", "assist first"},
 	"linshi.assist_first_no_limit": {"本地未设置先行救助金额上限，须人工决定", "no local assist-first limit: decide by hand"},
 
 	"price":              {"价格临时补贴", "price-linked temporary subsidy"},
@@ -125,7 +132,7 @@ var sentences = map[string][2]string{
 	"price.amount":       {"每人 {per_person} 元 × {persons} 人 = {amount} 元（标准 {standard} 元 × 涨幅）", "{per_person} yuan × {persons} persons = {amount} (standard {standard} × rise)"},
 
 	"disability":        {"残疾人两项补贴", "disability subsidies"},
-	"disability.member": {"{member}：{category}残疾{grade}级", "{member}: {category} disability grade {grade}"},
+	"disability.member": {"{member}：{category}{grade}级", "{member}: {category} disability grade {grade}"},
 	"disability.living": {"困难残疾人生活补贴：低保家庭（或本地扩展范围）", "living subsidy: in a Dibao household (or as locally extended)"},
 	"disability.care":   {"重度残疾人护理补贴：一、二级（或本地扩展范围）", "care subsidy: grade 1 or 2 (or as locally extended)"},
 	"disability.none":   {"没有符合条件的持证残疾人", "no eligible certificate holder"},
@@ -138,9 +145,97 @@ var sentences = map[string][2]string{
 	"orphan.de_facto":        {"父母情况（{parent1}、{parent2}）符合事实无人抚养儿童条件", "parents ({parent1}, {parent2}) meet the de facto unsupported conditions"},
 }
 
-// unfilled matches a placeholder no fact filled: a step that had nothing to
-// record there (no deduction) shows 0.
-var unfilled = regexp.MustCompile(`\{[a-z_0-9]+\}`)
+// codeWords are the words for the facts whose value is a code (the hukou
+// type, an income kind, a disability category...), by fact name: a
+// sentence shows the word, never the code. A code with no word here is
+// shown as it is, and render reports it (TestExplanationSentences).
+var codeWords = map[string]map[string][2]string{
+	"hukou": {"urban": {"城市", "urban"}, "rural": {"农村", "rural"}},
+	"kind": {
+		"wage":                   {"工资性收入", "wages"},
+		"business":               {"经营净收入", "business income"},
+		"property":               {"财产净收入", "property income"},
+		"transfer":               {"转移净收入", "transfer income"},
+		"other":                  {"其他收入", "other income"},
+		"maintenance":            {"赡养费、抚养费", "maintenance payments"},
+		"basic_pension_central":  {"城乡居民基本养老保险基础养老金", "basic pension of the residents' pension insurance"},
+		"pension":                {"养老金", "pension"},
+		"social_insurance":       {"社会保险待遇", "social insurance benefits"},
+		"preferential_pension":   {"优待抚恤金", "preferential treatment and survivors' pension"},
+		"old_age_allowance":      {"高龄津贴", "old-age allowance"},
+		"family_planning_reward": {"计划生育奖励扶助金", "family planning reward"},
+		"scholarship":            {"奖学金", "scholarship"},
+		"heroic_reward":          {"见义勇为奖励", "reward for bravery"},
+		"social_assistance":      {"社会救助款物", "social assistance"},
+		"unemployment_insurance": {"失业保险金", "unemployment insurance benefit"},
+	},
+	"category":   disabilityWords,
+	"disability": disabilityWords,
+	"parent1":    parentWords,
+	"parent2":    parentWords,
+	"residence": {
+		"":                 {"未注明，按本地处理", "not stated, taken as local"},
+		"local_hukou":      {"本地户籍", "local hukou"},
+		"residence_permit": {"本地居住证", "local residence permit"},
+		"other":            {"非本地户籍且无居住证", "neither local hukou nor residence permit"},
+	},
+	"group": {
+		"":                       {"不属于保障对象", "not in a covered group"},
+		"dibao":                  {"低保对象", "Dibao recipient"},
+		"tekun":                  {"特困人员", "Tekun person"},
+		"marginal":               {"低保边缘家庭成员", "member of a marginal household"},
+		"rigid_expense":          {"刚性支出困难家庭成员", "member of a rigid-expenditure household"},
+		"unemployment_insurance": {"领取失业保险金人员", "receives unemployment insurance"},
+		"unemployment_subsidy":   {"领取失业补助金人员", "receives the unemployment subsidy"},
+		"preferential":           {"抚恤补助优抚对象", "entitled to preferential treatment"},
+		"orphan":                 {"孤儿", "orphan"},
+		"de_facto_unsupported":   {"事实无人抚养儿童", "de facto unsupported child"},
+		"hiv_child":              {"感染艾滋病病毒儿童", "child living with HIV"},
+	},
+	"asset": {
+		"financial":     {"金融资产", "financial assets"},
+		"vehicles":      {"机动车", "vehicles"},
+		"vehicle_value": {"机动车价值", "vehicle value"},
+		"homes":         {"住房", "homes"},
+		"business":      {"登记经营市场主体", "registered businesses"},
+	},
+	"form": {"dispersed": {"分散供养", "dispersed support"}, "centralised": {"集中供养", "centralised support"}},
+	"level": {
+		"self":    {"生活能自理", "fully self-caring"},
+		"partial": {"部分丧失生活自理能力", "partly unable to care for themselves"},
+		"full":    {"完全丧失生活自理能力", "fully unable to care for themselves"},
+	},
+}
+
+var disabilityWords = map[string][2]string{
+	"visual":       {"视力残疾", "visual"},
+	"hearing":      {"听力残疾", "hearing"},
+	"speech":       {"言语残疾", "speech"},
+	"physical":     {"肢体残疾", "physical"},
+	"intellectual": {"智力残疾", "intellectual"},
+	"mental":       {"精神残疾", "mental"},
+	"multiple":     {"多重残疾", "multiple"},
+}
+
+var parentWords = map[string][2]string{
+	"alive":             {"健在", "alive"},
+	"dead":              {"死亡", "dead"},
+	"missing":           {"宣告失踪", "declared missing"},
+	"severe_disability": {"重残", "severely disabled"},
+	"serious_illness":   {"重病", "seriously ill"},
+	"in_prison":         {"服刑在押", "in prison"},
+	"detained":          {"被羁押", "detained"},
+	"in_rehab":          {"强制隔离戒毒", "in compulsory rehabilitation"},
+	"out_of_contact":    {"失联", "out of contact"},
+	"restricted":        {"被执行其他限制人身自由的措施", "under another restriction of liberty"},
+}
+
+// placeholder matches a fact's place in a sentence template.
+var placeholder = regexp.MustCompile(`\{[a-z_0-9]+\}`)
+
+// unfilledMark stands, in a rendered sentence, for a fact the step did not
+// record: never a plausible value such as 0. render reports it.
+const unfilledMark = "?"
 
 type textSet struct{ lang int }
 
@@ -151,21 +246,55 @@ func texts(lang string) textSet {
 	return textSet{0}
 }
 
+// template is the sentence of n's rule in the set's language: the one for
+// its outcome ("rule:pass") if there is one, else the rule's.
+func (t textSet) template(n *Node) (string, bool) {
+	if tpl, ok := sentences[n.Rule+":"+string(n.Outcome)]; ok {
+		return tpl[t.lang], true
+	}
+	tpl, ok := sentences[n.Rule]
+	return tpl[t.lang], ok
+}
+
 // Sentence renders n's rule with its facts in the set's language.
 func (t textSet) Sentence(n *Node) string {
-	tpl, ok := sentences[n.Rule]
+	s, _ := t.render(n)
+	return s
+}
+
+// render renders n's sentence and lists its faults: a placeholder no fact
+// fills (shown as ?), a coded fact with no word in codeWords (shown as
+// the code). The calculators must record every fact their sentences name,
+// with 0 where 0 is the value; the tests require no faults.
+func (t textSet) render(n *Node) (string, []string) {
+	tpl, ok := t.template(n)
 	if !ok {
 		parts := []string{n.Rule}
 		for _, f := range n.Facts {
 			parts = append(parts, f.Name+"="+f.Value)
 		}
-		return strings.Join(parts, " ")
+		return strings.Join(parts, " "), []string{"no sentence for rule " + n.Rule}
 	}
-	s := tpl[t.lang]
-	for _, f := range n.Facts {
-		s = strings.ReplaceAll(s, "{"+f.Name+"}", f.Value)
-	}
-	return unfilled.ReplaceAllString(s, "0")
+	var faults []string
+	s := placeholder.ReplaceAllStringFunc(tpl, func(ph string) string {
+		name := ph[1 : len(ph)-1]
+		i := slices.IndexFunc(n.Facts, func(f Fact) bool { return f.Name == name })
+		if i < 0 {
+			faults = append(faults, "no fact "+name)
+			return unfilledMark
+		}
+		v := n.Facts[i].Value
+		if words, coded := codeWords[name]; coded {
+			w, ok := words[v]
+			if !ok {
+				faults = append(faults, fmt.Sprintf("no word for %s %q", name, v))
+				return v
+			}
+			return w[t.lang]
+		}
+		return v
+	})
+	return s, faults
 }
 
 // Sentence renders one explanation step in lang ("zh" or "en").
@@ -216,7 +345,9 @@ func Mark(o Outcome) string {
 	return "·"
 }
 
-// ProgramName, VerdictName and ScopeName give display names in lang.
+// ProgramName, VerdictName, RouteName and ScopeName give display names in
+// lang.
 func ProgramName(p Program, lang string) string { return texts(lang).program(p) }
 func VerdictName(v Verdict, lang string) string { return texts(lang).verdict(v) }
+func RouteName(r, lang string) string           { return texts(lang).route(r) }
 func ScopeName(s, lang string) string           { return texts(lang).scope(s) }

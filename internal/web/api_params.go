@@ -51,7 +51,7 @@ type paramEntry struct {
 // paramValue is one dated value of a parameter in a scope.
 type paramValue struct {
 	Value      string     `json:"value"`   // as written: "1395", "1.5", "60%"
-	Display    string     `json:"display"` // for people: "1395.00 元"
+	Display    string     `json:"display"` // for people, in the request's language: "1395.00 元", "1395.00 yuan"
 	Scope      string     `json:"scope"`   // national, province, city or county
 	Region     string     `json:"region"`  // the scope's code, "" for national
 	RegionName string     `json:"region_name"`
@@ -109,9 +109,9 @@ func (s *Server) paramQuery(r *http.Request) (code string, at civil.Date, err er
 	return code, at, l.Err()
 }
 
-// paramValueOf describes p, a value of the parameter d.
-func (s *Server) paramValueOf(d *policy.Definition, p policy.Param) *paramValue {
-	return &paramValue{Value: p.Text, Display: d.Format(p.Value), Scope: policy.Scope(p.Region), Region: p.Region,
+// paramValueOf describes p, a value of the parameter d, for readers of l.
+func (s *Server) paramValueOf(l lang, d *policy.Definition, p policy.Param) *paramValue {
+	return &paramValue{Value: p.Text, Display: d.Display(p.Value, string(l)), Scope: policy.Scope(p.Region), Region: p.Region,
 		RegionName: s.regionName(p.Region), ValidFrom: p.From, Source: p.Source, Note: p.Note, Reason: p.Reason,
 		Shipped: p.RecordedAt.IsZero(), By: p.By, RecordedAt: p.RecordedAt}
 }
@@ -136,14 +136,14 @@ func (s *Server) paramTreeOf(l lang, set *policy.Set, code string, at civil.Date
 			Options: d.Options, Required: d.Required}
 		p, ok := set.Resolve(d.Key, code, at)
 		if ok {
-			e.InForce = s.paramValueOf(&d, p)
+			e.InForce = s.paramValueOf(l, &d, p)
 		}
 		e.Missing = d.Required && !ok
 		t.Items = append(t.Items, e)
 		if key != "" {
 			for _, h := range set.All() {
 				if h.Key == key && strings.HasPrefix(code, h.Region) {
-					v := s.paramValueOf(&d, h)
+					v := s.paramValueOf(l, &d, h)
 					v.Applies = ok && h.Region == p.Region && h.From == p.From
 					t.History = append(t.History, *v)
 				}

@@ -78,6 +78,14 @@ func TestAPIParamsList(t *testing.T) {
 		v.RegionName != "北京市" || v.Source == "" || !v.Shipped {
 		t.Errorf("Beijing on 2025-06-01: got required %v missing %v %+v, want 1395 from 2023-07-01, province 11", req, missing, v)
 	}
+	if v != nil && v.Display != "1395.00 元" {
+		t.Errorf("display: got %q, want 1395.00 元", v.Display)
+	}
+	var en paramTreeJSON
+	e.do("town1", "GET", "/api/v1/parameters?region=110101&date=2025-06-01&key=dibao.standard.urban&lang=en", nil, &en)
+	if _, _, v := en.entry(t, "dibao.standard.urban"); v == nil || v.Display != "1395.00 yuan" {
+		t.Errorf("display in English: got %+v, want 1395.00 yuan", v)
+	}
 	if _, _, v := tr.entry(t, "dibao.method"); v == nil || v.Scope != "national" || v.Region != "" {
 		t.Errorf("dibao.method: got %+v, want the national value", v)
 	}

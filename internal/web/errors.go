@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/casework"
 )
 
 // statusOf is the one table mapping error codes to HTTP statuses.
@@ -31,6 +32,9 @@ type errorJSON struct {
 	Field     string      `json:"field,omitempty"`
 	RequestID string      `json:"request_id,omitempty"`
 	Details   []errorJSON `json:"details,omitempty"`
+	// Allowed lists the actions an application's state allows, with a
+	// 409 for an action it does not.
+	Allowed []casework.Action `json:"allowed,omitempty"`
 }
 
 // publicError turns err into what a user may see: an *apperr.Error as it
@@ -51,6 +55,10 @@ func (s *Server) publicError(r *http.Request, err error) (int, errorJSON) {
 	out := errorJSON{Code: e.Code, Message: l.errMsg(e), Field: e.Field}
 	for _, d := range e.Details {
 		out.Details = append(out.Details, errorJSON{Code: d.Code, Message: l.errMsg(d), Field: d.Field})
+	}
+	var te *casework.TransitionError
+	if errors.As(err, &te) {
+		out.Allowed = te.Allowed
 	}
 	status := statusOf[e.Code]
 	if status == 0 {

@@ -11,6 +11,7 @@ import (
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
+	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/money"
 	"safetynet/internal/policy"
@@ -29,32 +30,39 @@ type apiDoc struct {
 }
 
 var apiDocs = map[string]apiDoc{
-	"GET /api/v1/openapi.json":             {Summary: "This document"},
-	"GET /api/v1/me":                       {Summary: "The signed-in user, their jurisdiction and permissions", Response: me{}},
-	"GET /api/v1/regions":                  {Summary: "Children of a region (?parent=, default the jurisdiction) or a name search (?q=)", Query: []string{"parent", "q"}, Response: []region.Region{}},
-	"GET /api/v1/regions/{code}":           {Summary: "One region with its chain and children", Response: regionDetail{}},
-	"GET /api/v1/households":               {Summary: "Search households in the jurisdiction; keyset pagination with ?after=", Query: []string{"region", "number", "name", "id_number", "after", "limit"}, Response: page[registry.HouseholdSummary]{}},
-	"POST /api/v1/households":              {Summary: "Register a household with its members", Request: registry.Household{}, Response: registry.Household{}, Status: http.StatusCreated},
-	"GET /api/v1/households/{id}":          {Summary: "A household with its members; personal data masked unless ?reveal=true (audited, needs pii.view)", Query: []string{"reveal"}, Response: registry.Household{}},
-	"PUT /api/v1/households/{id}":          {Summary: "Update a household's own fields; send the version read (409 if stale)", Request: registry.Household{}, Response: registry.Household{}},
-	"GET /api/v1/households/{id}/snapshot": {Summary: "The household as it stood on ?at=YYYY-MM-DD", Query: []string{"at"}, Response: registry.Snapshot{}},
-	"GET /api/v1/households/{id}/history":  {Summary: "Recorded versions of the household and its members", Response: []registry.Version{}},
-	"POST /api/v1/households/{id}/members": {Summary: "Add a member (a new person, or an existing one by ID number)", Request: registry.Member{}, Response: registry.Member{}, Status: http.StatusCreated},
-	"POST /api/v1/members/{id}/end":        {Summary: "End a membership on a day, with a reason", Request: endRequest{}},
-	"GET /api/v1/households/{id}/incomes":  {Summary: "Current declared incomes, newest month first", Response: []registry.Income{}},
-	"POST /api/v1/households/{id}/incomes": {Summary: "Declare an income; supersedes the record for the same person, type and month", Request: registry.Income{}, Response: registry.Income{}, Status: http.StatusCreated},
-	"GET /api/v1/households/{id}/assets":   {Summary: "Assets, current and past", Response: []registry.Asset{}},
-	"POST /api/v1/households/{id}/assets":  {Summary: "Record an asset", Request: registry.Asset{}, Response: registry.Asset{}, Status: http.StatusCreated},
-	"POST /api/v1/assets/{id}/end":         {Summary: "Record the day an asset stopped being held", Request: endRequest{}},
-	"GET /api/v1/persons":                  {Summary: "Search persons in the jurisdiction", Query: []string{"region", "name", "id_number", "after", "limit"}, Response: page[registry.PersonSummary]{}},
-	"GET /api/v1/persons/{id}":             {Summary: "A person; masked unless ?reveal=true", Query: []string{"reveal"}, Response: registry.Person{}},
-	"PUT /api/v1/persons/{id}":             {Summary: "Update a person; send the version read and the full ID number", Request: registry.Person{}, Response: registry.Person{}},
-	"POST /api/v1/imports/registry":        {Summary: "Import households and persons from CSV or XLSX (multipart field \"file\"; for CSV also \"incomes\" and \"assets\")", Response: importReport{}},
-	"GET /api/v1/imports/template":         {Summary: "The import template (?format=csv or xlsx)", Query: []string{"format"}},
-	"POST /api/v1/calculate":               {Summary: "Programs' verdicts, amounts and explanations for a registered household (household_id) or households given inline (docs/rules.md)", Request: calcRequest{}, Response: calcResponse{}},
-	"GET /api/v1/audit":                    {Summary: "Audit records in the jurisdiction, newest first", Query: []string{"region", "entity", "entity_id", "before", "limit"}, Response: []audit.Entry{}},
-	"GET /api/v1/parameters":               {Summary: "Every policy parameter with the value in force in ?region= (a 2-, 4- or 6-digit code; default the jurisdiction) on ?date= (default today), required ones without a value marked missing; with ?key=, that parameter's history there", Query: []string{"region", "date", "key"}, Response: paramTree{}},
-	"POST /api/v1/parameters":              {Summary: "Add a dated value of a parameter for a scope in the jurisdiction (region \"\" is national); a date before today needs a reason; audited", Request: paramRequest{}, Response: policy.Param{}, Status: http.StatusCreated},
+	"GET /api/v1/openapi.json":                        {Summary: "This document"},
+	"GET /api/v1/me":                                  {Summary: "The signed-in user, their jurisdiction and permissions", Response: me{}},
+	"GET /api/v1/regions":                             {Summary: "Children of a region (?parent=, default the jurisdiction) or a name search (?q=)", Query: []string{"parent", "q"}, Response: []region.Region{}},
+	"GET /api/v1/regions/{code}":                      {Summary: "One region with its chain and children", Response: regionDetail{}},
+	"GET /api/v1/households":                          {Summary: "Search households in the jurisdiction; keyset pagination with ?after=", Query: []string{"region", "number", "name", "id_number", "after", "limit"}, Response: page[registry.HouseholdSummary]{}},
+	"POST /api/v1/households":                         {Summary: "Register a household with its members", Request: registry.Household{}, Response: registry.Household{}, Status: http.StatusCreated},
+	"GET /api/v1/households/{id}":                     {Summary: "A household with its members; personal data masked unless ?reveal=true (audited, needs pii.view)", Query: []string{"reveal"}, Response: registry.Household{}},
+	"PUT /api/v1/households/{id}":                     {Summary: "Update a household's own fields; send the version read (409 if stale)", Request: registry.Household{}, Response: registry.Household{}},
+	"GET /api/v1/households/{id}/snapshot":            {Summary: "The household as it stood on ?at=YYYY-MM-DD", Query: []string{"at"}, Response: registry.Snapshot{}},
+	"GET /api/v1/households/{id}/history":             {Summary: "Recorded versions of the household and its members", Response: []registry.Version{}},
+	"POST /api/v1/households/{id}/members":            {Summary: "Add a member (a new person, or an existing one by ID number)", Request: registry.Member{}, Response: registry.Member{}, Status: http.StatusCreated},
+	"POST /api/v1/members/{id}/end":                   {Summary: "End a membership on a day, with a reason", Request: endRequest{}},
+	"GET /api/v1/households/{id}/incomes":             {Summary: "Current declared incomes, newest month first", Response: []registry.Income{}},
+	"POST /api/v1/households/{id}/incomes":            {Summary: "Declare an income; supersedes the record for the same person, type and month", Request: registry.Income{}, Response: registry.Income{}, Status: http.StatusCreated},
+	"GET /api/v1/households/{id}/assets":              {Summary: "Assets, current and past", Response: []registry.Asset{}},
+	"POST /api/v1/households/{id}/assets":             {Summary: "Record an asset", Request: registry.Asset{}, Response: registry.Asset{}, Status: http.StatusCreated},
+	"POST /api/v1/assets/{id}/end":                    {Summary: "Record the day an asset stopped being held", Request: endRequest{}},
+	"GET /api/v1/persons":                             {Summary: "Search persons in the jurisdiction", Query: []string{"region", "name", "id_number", "after", "limit"}, Response: page[registry.PersonSummary]{}},
+	"GET /api/v1/persons/{id}":                        {Summary: "A person; masked unless ?reveal=true", Query: []string{"reveal"}, Response: registry.Person{}},
+	"PUT /api/v1/persons/{id}":                        {Summary: "Update a person; send the version read and the full ID number", Request: registry.Person{}, Response: registry.Person{}},
+	"POST /api/v1/imports/registry":                   {Summary: "Import households and persons from CSV or XLSX (multipart field \"file\"; for CSV also \"incomes\" and \"assets\")", Response: importReport{}},
+	"GET /api/v1/imports/template":                    {Summary: "The import template (?format=csv or xlsx)", Query: []string{"format"}},
+	"POST /api/v1/calculate":                          {Summary: "Programs' verdicts, amounts and explanations for a registered household (household_id) or households given inline (docs/rules.md)", Request: calcRequest{}, Response: calcResponse{}},
+	"GET /api/v1/audit":                               {Summary: "Audit records in the jurisdiction, newest first", Query: []string{"region", "entity", "entity_id", "before", "limit"}, Response: []audit.Entry{}},
+	"GET /api/v1/parameters":                          {Summary: "Every policy parameter with the value in force in ?region= (a 2-, 4- or 6-digit code; default the jurisdiction) on ?date= (default today), required ones without a value marked missing; with ?key=, that parameter's history there", Query: []string{"region", "date", "key"}, Response: paramTree{}},
+	"POST /api/v1/parameters":                         {Summary: "Add a dated value of a parameter for a scope in the jurisdiction (region \"\" is national); a date before today needs a reason; audited", Request: paramRequest{}, Response: policy.Param{}, Status: http.StatusCreated},
+	"GET /api/v1/applications":                        {Summary: "Applications handled or filed in the jurisdiction, newest first", Query: []string{"region", "program", "state", "household_id", "open", "before", "limit"}, Response: []casework.Summary{}},
+	"POST /api/v1/applications":                       {Summary: "File an application for a registered household (counter, residence or entrusted); a near-relative declaration registers the case separately; audited (docs/casework.md)", Request: newApplication{}, Response: applicationView{}, Status: http.StatusCreated},
+	"GET /api/v1/applications/{id}":                   {Summary: "One application with the actions the caller may take, required and missing materials, working days left, events, tasks and decision", Response: applicationView{}},
+	"POST /api/v1/applications/{id}/actions/{action}": {Summary: "Take a workflow action (accept, request_materials, record_visit, propose, object, end_notice, confirm, reject, ...) with the version last seen: 409 if someone acted first or the state does not allow it (with the allowed actions)", Request: casework.Input{}, Response: applicationView{}},
+	"GET /api/v1/inbox":                               {Summary: "The caller's open tasks, own and escalated, by due date, with working days left", Query: []string{"after_due", "after_id"}, Response: []inboxItem{}},
+	"GET /api/v1/calendar":                            {Summary: "The holidays and make-up working days of ?year= (default this year), whether its State Council notice has been entered, the notices and the number of working days (docs/calendar.md)", Query: []string{"year"}, Response: calendarYear{}},
+	"POST /api/v1/calendar":                           {Summary: "Enter days of a year's notice, or corrections (a day replaces the one for its date); administrators only; audited", Request: calendarRequest{}, Response: []calendarYear{}, Status: http.StatusCreated},
 }
 
 var (

@@ -65,6 +65,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/calculate", auth.HouseholdRead, s.apiCalculate)
 	s.handle("GET /api/v1/parameters", auth.ParamRead, s.apiParams)
 	s.handle("POST /api/v1/parameters", auth.ParamWrite, s.apiAddParam)
+	s.handle("GET /api/v1/calendar", auth.SignedIn, s.apiCalendar)
+	s.handle("POST /api/v1/calendar", calendarWrite, s.apiAddCalendarDays)
+	s.handle("GET /api/v1/applications", auth.CaseRead, s.apiApplications)
+	s.handle("POST /api/v1/applications", auth.CaseAct, s.apiCreateApplication)
+	s.handle("GET /api/v1/applications/{id}", auth.CaseRead, s.apiApplication)
+	s.handle("POST /api/v1/applications/{id}/actions/{action}", auth.CaseAct, s.apiAct)
+	s.handle("GET /api/v1/inbox", auth.CaseRead, s.apiInbox)
 
 	// UI pages.
 	s.registerUI()

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/calendar"
+	"safetynet/internal/casework"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -25,6 +27,7 @@ type Server struct {
 	DB       *store.DB
 	Registry registry.Store
 	Params   policy.Store
+	Cases    casework.Store
 	Auth     *auth.Service
 	Regions  *region.Table
 	Log      *slog.Logger
@@ -36,16 +39,17 @@ type Server struct {
 	// keys loaded); nil means ready.
 	Ready func(ctx context.Context) error
 
-	mux     *http.ServeMux
-	routes  []route
-	metrics *metrics
-	started time.Time
-	params  paramCache
+	mux       *http.ServeMux
+	routes    []route
+	metrics   *metrics
+	started   time.Time
+	params    versionedCache[*policy.Set]
+	calendars versionedCache[*calendar.Calendar]
 }
 
 // New returns a server with its routes registered.
 func New(db *store.DB, authSvc *auth.Service, log *slog.Logger) *Server {
-	s := &Server{DB: db, Registry: db, Params: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
+	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
 		MaxUpload: 32 << 20, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
 	s.registerRoutes()
 	return s

@@ -42,6 +42,11 @@ func (s *Server) registerUI() {
 	s.handle("POST /households", auth.HouseholdWrite, s.createHouseholdSubmit)
 	s.handle("GET /households/{id}", auth.HouseholdRead, s.householdPage)
 	s.handle("GET /households/{id}/eligibility", auth.HouseholdRead, s.eligibilityPage)
+	s.handle("GET /households/{id}/apply", auth.CaseAct, s.applyPage)
+	s.handle("POST /households/{id}/apply", auth.CaseAct, s.applySubmit)
+	s.handle("GET /inbox", auth.CaseRead, s.inboxPage)
+	s.handle("GET /applications/{id}", auth.CaseRead, s.applicationPageHandler)
+	s.handle("POST /applications/{id}/actions/{action}", auth.CaseAct, s.actSubmit)
 	s.handle("GET /households/{id}/edit", auth.HouseholdWrite, s.editHouseholdPage)
 	s.handle("POST /households/{id}", auth.HouseholdWrite, s.editHouseholdSubmit)
 	s.handle("POST /households/{id}/incomes", auth.HouseholdWrite, s.addIncomeSubmit)
@@ -58,6 +63,8 @@ func (s *Server) registerUI() {
 	s.handle("GET /audit", auth.AuditRead, s.auditPage)
 	s.handle("GET /parameters", auth.ParamRead, s.paramsPage)
 	s.handle("POST /parameters", auth.ParamWrite, s.addParamSubmit)
+	s.handle("GET /calendar", auth.SignedIn, s.calendarPage)
+	s.handle("POST /calendar", calendarWrite, s.addCalendarSubmit)
 	// Anything else is a "not found" page (JSON under /api/).
 	s.handle("GET /", auth.Public, s.notFoundPage)
 }
@@ -314,10 +321,12 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		perm        auth.Permission
 	}{
 		{"/", l.T("Home"), auth.SignedIn},
+		{"/inbox", l.T("Inbox"), auth.CaseRead},
 		{"/households", l.T("Households"), auth.HouseholdRead},
 		{"/households/new", l.T("New household"), auth.HouseholdWrite},
 		{"/import", l.T("Import"), auth.RegistryImport},
 		{"/parameters", l.T("Policy parameters"), auth.ParamRead},
+		{"/calendar", l.T("Working-day calendar"), auth.SignedIn},
 		{"/audit", l.T("Audit log"), auth.AuditRead},
 	}
 	var out []navItem

@@ -75,7 +75,8 @@ const auditPageSize = 100
 
 // auditEntities are the kinds of record the stores audit, in the order
 // the filter offers them.
-var auditEntities = []string{"household", "person", "member", "income", "asset", "user", "token", "region", "parameter"}
+var auditEntities = []string{"household", "person", "member", "income", "asset", "user", "token", "region", "parameter", "calendar",
+	"application", "near_relative_filing", "task"}
 
 // auditEntityLabel names a kind of audited record in l.
 func auditEntityLabel(l lang, entity string) string {
@@ -98,6 +99,14 @@ func auditEntityLabel(l lang, entity string) string {
 		return l.T("Division table")
 	case "parameter":
 		return l.T("Policy parameter")
+	case "calendar":
+		return l.T("Working-day calendar")
+	case "application":
+		return l.T("Application")
+	case "near_relative_filing":
+		return l.T("Near-relative filing")
+	case "task":
+		return l.T("Task")
 	}
 	return entity
 }
@@ -112,6 +121,8 @@ func auditActionLabel(l lang, action string) string {
 		return l.T("Updated")
 	case "view_unmasked":
 		return l.T("Viewed in full")
+	case "escalate":
+		return l.T("Escalated")
 	case "login":
 		return l.T("Signed in")
 	case "login_failed":

@@ -60,6 +60,15 @@ func TestUIParamsPage(t *testing.T) {
 	// English.
 	r = c.get("/parameters?region=450102&date=2025-06-01&lang=en")
 	mustContain(t, r, "urban Dibao standard", "Not set", "Policy parameters")
+	// Amounts in English say yuan, in the table and in a history.
+	r = c.get("/parameters?region=110101&date=2025-06-01&lang=en")
+	if row := tableRow(r.body, "p-dibao-standard-urban"); !strings.Contains(row, "1395.00 yuan") || strings.Contains(row, ".00 元") {
+		t.Errorf("the English standard row: got %s, want 1395.00 yuan", row)
+	}
+	r = c.get("/parameters?region=110101&date=2023-01-01&key=dibao.standard.urban&lang=en")
+	if hist := section(r.body, "history"); !strings.Contains(hist, "1320.00 yuan") || strings.Contains(hist, ".00 元") {
+		t.Errorf("the English history: got %s", hist)
+	}
 }
 
 func TestUIParamsAdd(t *testing.T) {

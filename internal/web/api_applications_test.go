@@ -1,0 +1,139 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/civil"
+)
+
+type appView struct {
+	Application struct {
+		ID, HouseholdID int64
+		State           string
+		Version         int
+		Due             string
+	}
+	Allowed      []string
+	Missing      []string `json:"missing_materials"`
+	WorkdaysLeft *int     `json:"workdays_left"`
+	Events       []struct{ Action string }
+	Decision     *struct {
+		Approved bool
+		Reasons  string
+	}
+}
+
+type apiConflict struct {
+	Error struct {
+		Code, Message, Field string
+		Allowed              []string
+	}
+}
+
+func TestAPIApplicationWorkflow(t *testing.T) {
+	e := newAPIEnv(t)
+	e.addUser("county", auth.CountyApprover, "440103")
+	hbody := map[string]any{"region_code": e.towns[0].Code, "address": "荔湾路2号", "hukou_type": "urban",
+		"members": []any{member("head", "黄一", civil.D(1968, 1, 1), 21)}}
+	var h struct {
+		ID      int64
+		Members []struct{ Person struct{ ID int64 } }
+	}
+	if code := e.do("town1", "POST", "/api/v1/households", hbody, &h); code != 201 {
+		t.Fatalf("create household: %d", code)
+	}
+	applicant := h.Members[0].Person.ID
+
+	var ae apiError
+	if code := e.do("town1", "POST", "/api/v1/applications", map[string]any{"program": "linshi", "household_id": h.ID, "applicant_id": applicant, "channel": "counter"}, &ae); code != 422 || ae.Error.Field != "kind" {
+		t.Fatalf("Linshi without a type: %d %+v", code, ae)
+	}
+	var v appView
+	body := map[string]any{"program": "dibao", "household_id": h.ID, "applicant_id": applicant, "channel": "counter", "materials": []string{"application_form"}}
+	if code := e.do("town1", "POST", "/api/v1/applications", body, &v); code != 201 || v.Application.State != "submitted" || v.Application.Version != 1 {
+		t.Fatalf("file: %d %+v", code, v)
+	}
+	id := itoa(v.Application.ID)
+	if len(v.Missing) != 1 || v.Missing[0] != "verification_authorisation" || strings.Join(v.Allowed, ",") != "accept,request_materials,withdraw" {
+		t.Fatalf("missing %v allowed %v", v.Missing, v.Allowed)
+	}
+	if code := e.do("town1", "POST", "/api/v1/applications", body, &ae); code != 409 {
+		t.Fatalf("a second open Dibao application: %d", code)
+	}
+	if code := e.do("town2", "GET", "/api/v1/applications/"+id, nil, &ae); code != 404 {
+		t.Fatalf("another township: %d", code)
+	}
+
+	// Acceptance needs every material; the error names the missing one.
+	if code := e.do("town1", "POST", "/api/v1/applications/"+id+"/actions/accept", map[string]any{"version": 1}, &ae); code != 422 || !strings.Contains(ae.Error.Message, "verification_authorisation") {
+		t.Fatalf("accept with a material missing: %d %+v", code, ae)
+	}
+	if code := e.do("town1", "POST", "/api/v1/applications/"+id+"/actions/accept", map[string]any{"version": 1, "materials": []string{"verification_authorisation"}}, &v); code != 200 || v.Application.State != "investigating" || v.WorkdaysLeft == nil || *v.WorkdaysLeft != 30 {
+		t.Fatalf("accept: %d %+v", code, v)
+	}
+	// Someone acting on the old version gets a conflict, not a silent overwrite.
+	if code := e.do("town1", "POST", "/api/v1/applications/"+id+"/actions/withdraw", map[string]any{"version": 1, "reason": "x"}, &ae); code != 409 {
+		t.Fatalf("stale version: %d", code)
+	}
+	// An illegal transition lists what is allowed.
+	var ce apiConflict
+	if code := e.do("county", "POST", "/api/v1/applications/"+id+"/actions/confirm", map[string]any{"version": 2}, &ce); code != 409 || !strings.Contains(strings.Join(ce.Error.Allowed, ","), "record_visit") {
+		t.Fatalf("confirm while investigating: %d %+v", code, ce)
+	}
+	if code := e.do("town2", "POST", "/api/v1/applications/"+id+"/actions/record_visit", map[string]any{"version": 2}, &ae); code != 404 {
+		t.Fatalf("another township acts: %d", code)
+	}
+	visit := map[string]any{"version": 2, "visit": map[string]any{"date": civil.Today().String(), "mode": "in_person", "visitors": "黄、李", "findings": "家庭收入高于申报"}}
+	if code := e.do("town1", "POST", "/api/v1/applications/"+id+"/actions/record_visit", visit, &v); code != 200 {
+		t.Fatalf("visit: %d", code)
+	}
+	for _, step := range []map[string]any{{"action": "finish_investigation"}, {"action": "propose", "opinion": "reject", "reason": "人均收入高于标准"}} {
+		act := step["action"].(string)
+		delete(step, "action")
+		step["version"] = v.Application.Version
+		if code := e.do("town1", "POST", "/api/v1/applications/"+id+"/actions/"+act, step, &v); code != 200 {
+			t.Fatalf("%s: %d", act, code)
+		}
+	}
+	if v.Application.State != "county_review" {
+		t.Fatalf("after a proposal to reject: %s", v.Application.State)
+	}
+
+	// The county's inbox holds it; the township's no longer does.
+	var inbox []struct {
+		ApplicationID int64 `json:"application_id"`
+		Step          string
+		ApplicantName string `json:"applicant_name"`
+		WorkdaysLeft  *int   `json:"workdays_left"`
+	}
+	if code := e.do("county", "GET", "/api/v1/inbox", nil, &inbox); code != 200 || len(inbox) != 1 || inbox[0].Step != "county_review" || inbox[0].ApplicantName != "黄一" || inbox[0].WorkdaysLeft == nil {
+		t.Fatalf("county inbox: %d %+v", code, inbox)
+	}
+	if code := e.do("town1", "GET", "/api/v1/inbox", nil, &inbox); code != 200 || len(inbox) != 0 {
+		t.Fatalf("township inbox: %d %+v", code, inbox)
+	}
+	if code := e.do("county", "POST", "/api/v1/applications/"+id+"/actions/reject", map[string]any{"version": v.Application.Version}, &ae); code != 422 || ae.Error.Field != "reason" {
+		t.Fatalf("reject without reasons: %d %+v", code, ae)
+	}
+	if code := e.do("county", "POST", "/api/v1/applications/"+id+"/actions/reject", map[string]any{"version": v.Application.Version, "reason": "家庭人均收入高于当地低保标准"}, &v); code != 200 || v.Decision == nil || v.Decision.Approved || v.Application.State != "rejected" {
+		t.Fatalf("reject: %d %+v", code, v)
+	}
+	if code := e.do("town1", "GET", "/api/v1/inbox", nil, &inbox); len(inbox) != 1 || inbox[0].Step != "deliver_rejection" {
+		t.Fatalf("township inbox after rejection: %d %+v", code, inbox)
+	}
+	var list []struct {
+		ID    int64
+		State string
+	}
+	if code := e.do("super", "GET", "/api/v1/applications?state=rejected", nil, &list); code != 200 || len(list) != 1 {
+		t.Fatalf("supervisor's list: %d %+v", code, list)
+	}
+	if code := e.do("super", "POST", "/api/v1/applications/"+id+"/actions/deliver_rejection", map[string]any{"version": v.Application.Version}, &ae); code != 403 {
+		t.Fatalf("a supervisor acts: %d", code)
+	}
+	if len(v.Events) != 6 {
+		t.Fatalf("%d events", len(v.Events))
+	}
+}
