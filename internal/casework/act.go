@@ -139,7 +139,8 @@ func mayAct(a *Application, act Action, env *Env) error {
 }
 
 // Apply takes action act on a with the input in. engine carries the rules
-// engine's result and is needed by Confirm only. Apply does not check
+// engine's result: Confirm needs it; Propose records its amount as the
+// proposed one (shown on the public notice) when given. Apply does not check
 // in.Version: the store does, atomically.
 //
 // Errors: Invalid (a field of in, named), Forbidden (role, recusal),
@@ -197,7 +198,7 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 		}
 		a.State = TownshipReview
 	case Propose:
-		err = propose(&a, f, in, env)
+		err = propose(&a, f, in, env, engine)
 	case Object:
 		o := in.Objection
 		if o == nil || strings.TrimSpace(o.Content) == "" {
@@ -417,14 +418,27 @@ func afterTownship(a *Application, f *Flow) State {
 	return CountyReview
 }
 
-func propose(a *Application, f *Flow, in Input, env *Env) error {
+func propose(a *Application, f *Flow, in Input, env *Env, engine *Engine) error {
 	if err := opinion(in, false); err != nil {
 		return err
 	}
 	a.Opinion = in.Opinion
+	a.Proposed = 0
 	if in.Opinion == "reject" {
 		a.State = CountyReview // the county decides; no notice of a rejection
 		return nil
+	}
+	switch {
+	case in.Amount != nil:
+		if *in.Amount <= 0 || *in.Amount > policy.MaxAmount {
+			return apperr.Fieldf("amount", "the amount must be above 0 and at most %s", policy.MaxAmount)
+		}
+		if engine != nil && engine.Err == nil && *in.Amount != engine.Amount && strings.TrimSpace(in.Reason) == "" {
+			return apperr.Fieldf("reason", "the amount differs from the rules engine's %s yuan: give the reason", engine.Amount)
+		}
+		a.Proposed = *in.Amount
+	case engine != nil && engine.Err == nil:
+		a.Proposed = engine.Amount
 	}
 	days, notice, err := noticeDays(a, f, env)
 	if err != nil {

@@ -92,6 +92,10 @@ type Application struct {
 	Notices int `json:"notices,omitempty"`
 	// Opinion is the township's latest opinion: "approve" or "reject".
 	Opinion string `json:"opinion,omitempty"`
+	// Proposed is the amount the township proposes with an approval (the
+	// rules engine's, or its own with a reason): the public notice shows
+	// it.
+	Proposed money.Fen `json:"proposed,omitempty"`
 	// Visited: the township recorded a home investigation.
 	Visited bool `json:"visited,omitempty"`
 	// CountyVisited: a county officer recorded a home visit (mandatory for

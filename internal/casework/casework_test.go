@@ -440,3 +440,19 @@ func TestFlowKeysAreDefined(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestProposalRecordsTheAmount(t *testing.T) {
+	f := newFixture(t)
+	a := f.app(policy.Dibao, "")
+	f.do(a, Accept, Input{Materials: []string{"application_form", "verification_authorisation"}})
+	f.do(a, RecordVisit, visit(f.env.Today))
+	f.do(a, FinishInvestigation, Input{})
+	engine := &Engine{Verdict: "eligible", Amount: 50000}
+	if _, err := Apply(*a, Propose, Input{Opinion: "approve", Amount: ptr(money.Fen(60000))}, &f.env, engine); apperr.As(err) == nil || apperr.As(err).Field != "reason" {
+		t.Fatalf("another amount without a reason: %v", err)
+	}
+	f.do(a, Propose, Input{Opinion: "approve"}, engine)
+	if a.Proposed != 50000 {
+		t.Fatalf("proposed %s", a.Proposed)
+	}
+}

@@ -167,7 +167,7 @@ func (s *Server) act(r *http.Request, id int64, action casework.Action, in casew
 	scope := scopeOf(r)
 	return s.Cases.Act(r.Context(), scope, id, in.Version, func(a casework.Application) (*casework.Change, error) {
 		var engine *casework.Engine
-		if action == casework.Confirm {
+		if action == casework.Confirm || action == casework.Propose && in.Opinion == "approve" {
 			engine = s.engine(r, &a, env)
 		}
 		return casework.Apply(a, action, in, env, engine)
