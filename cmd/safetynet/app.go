@@ -11,9 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"safetynet/internal/audit"
 	"safetynet/internal/auth"
-	"safetynet/internal/civil"
 	"safetynet/internal/pii"
 	"safetynet/internal/region"
 	"safetynet/internal/store"
@@ -119,7 +117,7 @@ func (a *app) serve(ctx context.Context, ready func(url string)) error {
 		url = "http://localhost:" + strings.TrimPrefix(strings.TrimPrefix(a.cfg.Addr, "0.0.0.0"), ":")
 	}
 	a.log.Info("serving", "url", url, "store", a.db.Dialect().String())
-	go a.escalateDaily(ctx)
+	go srv.RunDaily(ctx)
 	if ready != nil {
 		ready(url)
 	}
@@ -134,27 +132,4 @@ func (a *app) serve(ctx context.Context, ready func(url string)) error {
 		return err
 	}
 	return nil
-}
-
-// escalateDaily moves overdue tasks one level up (casework.NextLevel) once
-// a day: at start-up, then every hour, which the store makes idempotent
-// within a day, so several servers on one store do no harm.
-func (a *app) escalateDaily(ctx context.Context) {
-	ctx = audit.WithActor(ctx, audit.Actor{Username: "system"})
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		n, err := a.db.EscalateOverdue(ctx, civil.Today())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			a.log.Error("escalating overdue tasks", "err", err)
-		case n > 0:
-			a.log.Info("escalated overdue tasks", "tasks", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

@@ -77,6 +77,14 @@ func Allowed(a *Application, env *Env) []Action {
 
 // fits checks the program-specific steps.
 func fits(a *Application, f *Flow, act Action) bool {
+	if a.Purpose == PurposeReview {
+		// A review starts under investigation and has no notice, no
+		// federation step and no payment first.
+		switch act {
+		case Accept, RequestMaterials, Resubmit, Object, EndNotice, FederationOpinion, PayFirst, DeliverRejection:
+			return false
+		}
+	}
 	switch act {
 	case FederationOpinion:
 		return f.FederationReview
@@ -198,7 +206,11 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 		}
 		a.State = TownshipReview
 	case Propose:
-		err = propose(&a, f, in, env, engine)
+		if a.Purpose == PurposeReview {
+			err = proposeReview(&a, in, engine)
+		} else {
+			err = propose(&a, f, in, env, engine)
+		}
 	case Object:
 		o := in.Objection
 		if o == nil || strings.TrimSpace(o.Content) == "" {
@@ -223,7 +235,11 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 		}
 		a.State = CountyReview
 	case Confirm:
-		dec, err = confirm(&a, f, in, env, engine)
+		if a.Purpose == PurposeReview {
+			dec, err = confirmReview(&a, in, env, engine)
+		} else {
+			dec, err = confirm(&a, f, in, env, engine)
+		}
 	case Reject:
 		if strings.TrimSpace(in.Reason) == "" {
 			return nil, apperr.Fieldf("reason", "a rejection must give its reasons in writing")
@@ -254,6 +270,9 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 	}
 	if a.State != before {
 		a.EnteredOn = env.Today
+	}
+	if dec != nil && dec.Approved && engine != nil && engine.ReviewMonths > 0 && dec.Outcome != End && !f.OneOff {
+		dec.NextReview = dec.StartMonth.First().AddMonths(engine.ReviewMonths)
 	}
 	if dec != nil {
 		dec.ApplicationID, dec.HouseholdID, dec.Program, dec.Kind, dec.County = a.ID, a.HouseholdID, a.Program, a.Kind, a.County

@@ -70,8 +70,16 @@ type Application struct {
 	Minor bool `json:"minor"`
 	// Materials are the codes of the documents received (policy.Materials).
 	Materials []string `json:"materials"`
-	// Reason is the applicant's own account of the difficulty.
+	// Reason is the applicant's own account of the difficulty (for a
+	// review: what was reported or found).
 	Reason string `json:"reason,omitempty"`
+	// Purpose is "" for an application, PurposeReview for a review of
+	// EnrollmentID opened by Trigger; Outcome is the review's proposed
+	// outcome.
+	Purpose      string `json:"purpose,omitempty"`
+	EnrollmentID int64  `json:"enrollment_id,omitempty"`
+	Trigger      string `json:"trigger,omitempty"`
+	Outcome      string `json:"outcome,omitempty"`
 
 	State State `json:"state"`
 	// EnteredOn is the day the application reached its state: the step's
@@ -148,6 +156,12 @@ type Decision struct {
 	// StartMonth is the first month paid; EndMonth is set for a one-off.
 	StartMonth civil.Month `json:"start_month,omitzero"`
 	EndMonth   civil.Month `json:"end_month,omitzero"`
+	// Outcome and EnrollmentID: a review's outcome for the enrollment it
+	// reviewed.
+	Outcome      string `json:"outcome,omitempty"`
+	EnrollmentID int64  `json:"enrollment_id,omitempty"`
+	// NextReview is when the enrollment is next re-checked.
+	NextReview civil.Date `json:"next_review,omitzero"`
 	// Verdict is the rules engine's verdict on the household.
 	Verdict string `json:"verdict,omitempty"`
 	// Explanation is the rules engine's result (policy.Result) as JSON.

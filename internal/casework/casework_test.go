@@ -456,3 +456,55 @@ func TestProposalRecordsTheAmount(t *testing.T) {
 		t.Fatalf("proposed %s", a.Proposed)
 	}
 }
+
+func TestScheduledReview(t *testing.T) {
+	f := newFixture(t)
+	e := Enrollment{ID: 5, HouseholdID: 70, County: "440105", Region: haizhu + "001", Program: policy.Dibao, Amount: 100000, Status: Active}
+	if _, err := NewReview(e, 700, TriggerChangeReport, "", &f.env); apperr.As(err) == nil || apperr.As(err).Field != "note" {
+		t.Fatalf("a change report without saying what changed: %v", err)
+	}
+	c, err := NewReview(e, 700, TriggerScheduled, "", &f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &c.App
+	a.ID = 8
+	if a.State != Investigating || a.Purpose != PurposeReview || a.Due != civil.D(2025, 11, 6) || len(c.Tasks) != 1 {
+		t.Fatalf("review opened: %s %s due %s tasks %v", a.State, a.Purpose, a.Due, taskSteps(c.Tasks))
+	}
+	for _, act := range []Action{Accept, RequestMaterials, PayFirst} {
+		if slices.Contains(Possible(a), act) {
+			t.Errorf("a review allows %s", act)
+		}
+	}
+	f.do(a, RecordVisit, visit(f.env.Today))
+	f.do(a, FinishInvestigation, Input{})
+	engine := &Engine{Verdict: "eligible", Amount: 80000, ReviewMonths: 6}
+	if _, err := Apply(*a, Propose, Input{Outcome: Adjust}, &f.env, engine); apperr.As(err) == nil || apperr.As(err).Field != "reason" {
+		t.Fatalf("a decrease without reasons: %v", err)
+	}
+	f.do(a, Propose, Input{Outcome: Adjust, Reason: "长子就业，月工资2000元"}, engine)
+	if a.State != CountyReview || a.Proposed != 80000 {
+		t.Fatalf("proposed: %s %s", a.State, a.Proposed)
+	}
+	c = f.as(approver).do(a, Confirm, Input{}, engine)
+	d := c.Decision
+	if d.Outcome != Adjust || d.Amount != 80000 || d.EnrollmentID != 5 || d.StartMonth != (civil.Month{Year: 2025, Month: 10}) || d.NextReview != civil.D(2026, 4, 1) {
+		t.Fatalf("review decision %+v", d)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	f := newFixture(t)
+	e := Enrollment{County: "440105"}
+	for i := 1; i <= 3; i++ {
+		n, reached, err := e.Refusal(9, true, &f.env)
+		if err != nil || n != i || reached != (i == 3) {
+			t.Fatalf("refusal %d: %d %v %v", i, n, reached, err)
+		}
+	}
+	e.Refusal(9, false, &f.env)
+	if n, _, _ := e.Refusal(9, true, &f.env); n != 1 {
+		t.Fatalf("consecutive refusals not reset by an acceptance: %d", n)
+	}
+}

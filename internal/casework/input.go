@@ -28,6 +28,8 @@ type Input struct {
 	Appraisal *Appraisal `json:"appraisal,omitempty"`
 	// Opinion is the township's: "approve" or "reject" (propose).
 	Opinion string `json:"opinion,omitempty"`
+	// Outcome is a review's proposed outcome (propose on a review).
+	Outcome string `json:"outcome,omitempty"`
 	// Objection is the objection raised during a notice (object).
 	Objection *Objection `json:"objection,omitempty"`
 	// Amount: what was paid first (assist_first), or the amount decided
@@ -78,4 +80,8 @@ type Engine struct {
 	Amount      money.Fen       // per month, or the one-off amount
 	Explanation json.RawMessage // policy.Result as JSON
 	Err         error           // the engine could not decide (a parameter missing ...)
+	// ReviewMonths is the household's re-check cycle (ReviewMonths): an
+	// approval schedules the first review that many months after the
+	// first month paid. 0: none scheduled.
+	ReviewMonths int
 }

@@ -102,3 +102,21 @@ type InboxItem struct {
 	// Escalated: the task reached this role by escalation.
 	Escalated bool `json:"escalated,omitempty"`
 }
+
+// EnrollmentStore keeps enrollments. A confirmed application creates one
+// and a confirmed review changes it (Store.Act); these read them and record
+// refusals of work.
+type EnrollmentStore interface {
+	// Enrollment returns one enrollment in scope. Errors: NotFound.
+	Enrollment(ctx context.Context, scope registry.Scope, id int64) (*Enrollment, error)
+	// Enrollments returns a household's enrollments, the latest first.
+	Enrollments(ctx context.Context, scope registry.Scope, householdID int64) ([]Enrollment, error)
+	// DueReviews lists active or suspended enrollments whose scheduled
+	// re-check is due by today and that have no open review, oldest first.
+	DueReviews(ctx context.Context, today civil.Date, limit int) ([]Enrollment, error)
+	// RecordRefusal records a member's refusal of suitable work (or its
+	// end) and returns the consecutive count and whether it reached the
+	// limit (Enrollment.Refusal). Errors: NotFound, Invalid (person_id not
+	// a current member), Conflict (the enrollment ended).
+	RecordRefusal(ctx context.Context, scope registry.Scope, id, person int64, refused bool, note string, env *Env) (int, bool, error)
+}

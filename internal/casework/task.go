@@ -95,7 +95,8 @@ func openTasks(a *Application, f *Flow, env *Env) ([]Task, error) {
 		role, region := confirmer(a, env)
 		out = append(out, task(string(a.State), role, region, due, prov))
 	case Rejected:
-		if a.RejectionDelivered.IsZero() {
+		// A review the county does not confirm changes nothing: no letter.
+		if a.RejectionDelivered.IsZero() && a.Purpose != PurposeReview {
 			due, prov, err = env.workdays(f.RejectNoticeKey, a.County, since)
 			t := task(StepDeliverRejection, auth.TownshipCaseworker, tw, due, prov)
 			if due.IsZero() {

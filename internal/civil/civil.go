@@ -67,6 +67,13 @@ func (d Date) In(loc *time.Location) time.Time {
 // AddDays returns d plus n days.
 func (d Date) AddDays(n int) Date { return DateOf(d.In(time.UTC).AddDate(0, 0, n)) }
 
+// AddMonths returns the same day n months later, or the month's last day
+// where it is shorter (31 January + 1 month is 28 or 29 February).
+func (d Date) AddMonths(n int) Date {
+	m := d.MonthOf().Add(n)
+	return Date{m.Year, m.Month, min(d.Day, daysIn(m.Year, m.Month))}
+}
+
 // Weekday returns d's day of the week.
 func (d Date) Weekday() time.Weekday { return d.In(time.UTC).Weekday() }
 

@@ -81,3 +81,21 @@ func TestJSONAndSQL(t *testing.T) {
 		t.Errorf("zero Date stored as %v, want NULL", v)
 	}
 }
+
+func TestAddMonths(t *testing.T) {
+	for _, c := range []struct {
+		d    Date
+		n    int
+		want Date
+	}{
+		{D(2025, 1, 31), 1, D(2025, 2, 28)},
+		{D(2024, 1, 31), 1, D(2024, 2, 29)},
+		{D(2025, 7, 1), 12, D(2026, 7, 1)},
+		{D(2025, 11, 15), 6, D(2026, 5, 15)},
+		{D(2025, 3, 31), -1, D(2025, 2, 28)},
+	} {
+		if got := c.d.AddMonths(c.n); got != c.want {
+			t.Errorf("%s + %d months = %s, want %s", c.d, c.n, got, c.want)
+		}
+	}
+}

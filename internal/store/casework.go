@@ -98,12 +98,16 @@ func (db *DB) CreateApplication(ctx context.Context, scope registry.Scope, c *ca
 		if err != nil {
 			return err
 		}
+		var enrollment any // NULL for an application
+		if a.EnrollmentID != 0 {
+			enrollment = a.EnrollmentID
+		}
 		a.ID, err = t.insertID(ctx, `INSERT INTO applications (county_code, region_code, filed_in, household_id, applicant_id,
 			program, kind, channel, state, entered_on, filed_on, accepted_on, due, notice_from, notice_to, near_relative,
-			detail, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			detail, version, created_by, created_at, updated_at, enrollment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.County, a.Region, a.FiledIn, a.HouseholdID, a.ApplicantID, string(a.Program), a.Kind, string(a.Channel), string(a.State),
 			a.EnteredOn, a.FiledOn, a.AcceptedOn, a.Due, a.NoticeFrom, a.NoticeTo, a.NearRelative != nil,
-			string(detail), a.Version, a.CreatedBy, now, now)
+			string(detail), a.Version, a.CreatedBy, now, now, enrollment)
 		if err != nil {
 			return fmt.Errorf("insert application: %w", err)
 		}
@@ -224,24 +228,28 @@ func (t *Tx) writeChange(ctx context.Context, c *casework.Change, open []casewor
 	if d == nil {
 		return nil
 	}
+	var enrollment any
+	if d.EnrollmentID != 0 {
+		enrollment = d.EnrollmentID
+	}
 	d.ID, err = t.insertID(ctx, `INSERT INTO decisions (county_code, application_id, household_id, program, kind, approved, amount,
-		start_month, end_month, verdict, explanation, reasons, decided_by, decided_on, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		start_month, end_month, verdict, explanation, reasons, decided_by, decided_on, created_at, outcome, enrollment_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.County, a.ID, a.HouseholdID, string(a.Program), a.Kind, d.Approved, int64(d.Amount), d.StartMonth, d.EndMonth,
-		d.Verdict, string(d.Explanation), d.Reasons, d.DecidedBy, d.DecidedOn, now)
+		d.Verdict, string(d.Explanation), d.Reasons, d.DecidedBy, d.DecidedOn, now, d.Outcome, enrollment)
 	if err != nil {
 		return fmt.Errorf("insert decision: %w", err)
 	}
-	if !d.Approved {
+	switch {
+	case !d.Approved:
 		return nil
+	case a.Purpose == casework.PurposeReview:
+		return t.applyReview(ctx, a, d, now)
 	}
-	_, err = t.exec(ctx, `INSERT INTO enrollments (county_code, household_id, program, kind, decision_id, amount, start_month,
-		end_month, status, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?)`,
-		a.County, a.HouseholdID, string(a.Program), a.Kind, d.ID, int64(d.Amount), d.StartMonth, d.EndMonth, now, now)
-	if err != nil {
-		return fmt.Errorf("insert enrollment: %w", err)
-	}
-	return nil
+	_, err = t.insertEnrollment(ctx, &casework.Enrollment{HouseholdID: a.HouseholdID, County: a.County, Region: a.Region,
+		Program: a.Program, Kind: a.Kind, DecisionID: d.ID, Amount: d.Amount, StartMonth: d.StartMonth, EndMonth: d.EndMonth,
+		Status: casework.Active, NextReview: d.NextReview}, now)
+	return err
 }
 
 const taskColumns = "t.id, t.application_id, t.step, t.role, t.region_code, t.county_code, t.due, t.provisional, t.level, t.created_at, t.done_at, t.done_by"

@@ -167,7 +167,7 @@ func (s *Server) act(r *http.Request, id int64, action casework.Action, in casew
 	scope := scopeOf(r)
 	return s.Cases.Act(r.Context(), scope, id, in.Version, func(a casework.Application) (*casework.Change, error) {
 		var engine *casework.Engine
-		if action == casework.Confirm || action == casework.Propose && in.Opinion == "approve" {
+		if action == casework.Confirm || action == casework.Propose && (in.Opinion == "approve" || a.Purpose == casework.PurposeReview) {
 			engine = s.engine(r, &a, env)
 		}
 		return casework.Apply(a, action, in, env, engine)
@@ -186,7 +186,17 @@ func (s *Server) engine(r *http.Request, a *casework.Application, env *casework.
 		}
 		return &casework.Engine{Err: err}
 	}
-	res, err := policy.Calculate(env.Params, a.Program, policy.FromSnapshot(snap, month), month)
+	h := policy.FromSnapshot(snap, month)
+	if a.Purpose == casework.PurposeReview {
+		// A review assesses a household on the benefit: the rules engine
+		// then knows its amount and any gradual exit under way.
+		e, err := s.Enrollments.Enrollment(r.Context(), registry.Scope{Region: a.County}, a.EnrollmentID)
+		if err != nil {
+			return &casework.Engine{Err: err}
+		}
+		h.Current = &policy.Current{Amount: policy.Yuan(e.Amount), ExitStart: e.ExitStart}
+	}
+	res, err := policy.Calculate(env.Params, a.Program, h, month)
 	if err != nil {
 		return &casework.Engine{Err: err}
 	}
@@ -194,7 +204,11 @@ func (s *Server) engine(r *http.Request, a *casework.Application, env *casework.
 	if err != nil {
 		return &casework.Engine{Err: err}
 	}
-	return &casework.Engine{Verdict: string(res.Verdict), Amount: money.Fen(res.Amount), Explanation: exp}
+	months, err := casework.ReviewMonths(&snap.Household, a.County, env)
+	if err != nil {
+		return &casework.Engine{Err: err}
+	}
+	return &casework.Engine{Verdict: string(res.Verdict), Amount: money.Fen(res.Amount), Explanation: exp, ReviewMonths: months}
 }
 
 func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {

@@ -93,3 +93,26 @@ func init() {
 func init() {
 	zh["the household's registry data could not be read"] = "无法读取该家庭的登记数据"
 }
+
+// Chinese for reviews and enrollments.
+func init() {
+	for k, v := range map[string]string{
+		"the role %s does not open reviews":                                     "角色 %s 不能发起复核",
+		"no enrollment %d":                                                      "没有保障记录 %d",
+		"the trigger must be one of %s":                                         "复核原因须为 %s 之一",
+		"enrollment %d has ended: there is nothing to review":                   "保障记录 %d 已终止，无需复核",
+		"say what was reported or found":                                        "请填写报告或发现的情况",
+		"%s payments are one-off: they are not reviewed":                        "%s 为一次性救助，不作复核",
+		"the outcome must be one of %s":                                         "复核结果须为 %s 之一",
+		"give the reason for an amount other than the rules engine's":           "金额与规则引擎测算不同时须说明理由",
+		"the rules engine gives no amount: enter the new amount and the reason": "规则引擎未给出金额：请填写新的金额和理由",
+		"a change to a benefit needs its reasons in writing":                    "变更保障待遇须书面说明理由",
+		"enrollment %d is %s":                                                   "保障记录 %d 的状态为 %s",
+		"person %d is not a current member of the household":                    "人员 %d 不是该家庭的现有成员",
+		"review %d: unknown outcome %q":                                         "复核 %d：未知的复核结果 %q",
+	} {
+		if _, ok := zh[k]; !ok {
+			zh[k] = v
+		}
+	}
+}

@@ -72,6 +72,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/applications/{id}", auth.CaseRead, s.apiApplication)
 	s.handle("POST /api/v1/applications/{id}/actions/{action}", auth.CaseAct, s.apiAct)
 	s.handle("GET /api/v1/inbox", auth.CaseRead, s.apiInbox)
+	s.handle("GET /api/v1/households/{id}/enrollments", auth.CaseRead, s.apiEnrollments)
+	s.handle("POST /api/v1/enrollments/{id}/reviews", auth.CaseAct, s.apiOpenReview)
+	s.handle("POST /api/v1/enrollments/{id}/refusals", auth.CaseAct, s.apiRecordRefusal)
 
 	// UI pages.
 	s.registerUI()

@@ -28,9 +28,11 @@ type Server struct {
 	Registry registry.Store
 	Params   policy.Store
 	Cases    casework.Store
-	Auth     *auth.Service
-	Regions  *region.Table
-	Log      *slog.Logger
+	// Enrollments reads enrollments and records refusals of work.
+	Enrollments casework.EnrollmentStore
+	Auth        *auth.Service
+	Regions     *region.Table
+	Log         *slog.Logger
 	// SecureCookies marks cookies Secure (behind TLS).
 	SecureCookies bool
 	// MaxUpload is the largest accepted upload in bytes.
@@ -49,7 +51,7 @@ type Server struct {
 
 // New returns a server with its routes registered.
 func New(db *store.DB, authSvc *auth.Service, log *slog.Logger) *Server {
-	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
+	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Enrollments: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
 		MaxUpload: 32 << 20, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
 	s.registerRoutes()
 	return s

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"safetynet/internal/audit"
+	"safetynet/internal/casework"
+	"safetynet/internal/civil"
+)
+
+// RunDaily does the workflow's daily work until ctx ends: it moves overdue
+// tasks one level up (casework.NextLevel) and opens the scheduled reviews
+// that are due. It runs at start-up and then every hour; both are
+// idempotent within a day (a task escalates once a day, an enrollment has
+// at most one open review), so several servers on one store do no harm.
+func (s *Server) RunDaily(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		s.daily(ctx, civil.Today())
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) daily(ctx context.Context, today civil.Date) {
+	ctx = audit.WithActor(ctx, audit.Actor{Username: casework.System})
+	n, err := s.Cases.EscalateOverdue(ctx, today)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.Log.ErrorContext(ctx, "escalating overdue tasks", "err", err)
+	case n > 0:
+		s.Log.InfoContext(ctx, "escalated overdue tasks", "tasks", n)
+	}
+	n, err = s.OpenDueReviews(ctx, today)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.Log.ErrorContext(ctx, "opening scheduled reviews", "err", err)
+	case n > 0:
+		s.Log.InfoContext(ctx, "opened scheduled reviews", "reviews", n)
+	}
+}
