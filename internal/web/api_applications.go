@@ -9,6 +9,7 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
+	"safetynet/internal/idcard"
 	"safetynet/internal/money"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
@@ -42,6 +43,11 @@ type newApplication struct {
 	NearRelative *casework.NearRelative `json:"near_relative,omitempty"`
 	Materials    []string               `json:"materials,omitempty"`
 	Reason       string                 `json:"reason,omitempty"`
+	// IDNumber names the applicant instead of household_id and
+	// applicant_id: the way to file for a person registered in another
+	// county (cross-region handling), whose household the office cannot
+	// otherwise see.
+	IDNumber string `json:"id_number,omitempty"`
 }
 
 // fileApplication checks and stores an application for a registered
@@ -54,14 +60,26 @@ func (s *Server) fileApplication(r *http.Request, req newApplication) (*casework
 	}
 	a := casework.Application{Program: req.Program, Kind: req.Kind, HouseholdID: req.HouseholdID, ApplicantID: req.ApplicantID,
 		Channel: req.Channel, Entrustment: req.Entrustment, NearRelative: req.NearRelative, Materials: req.Materials, Reason: req.Reason}
-	if req.HouseholdID > 0 {
-		h, err := s.Registry.Household(r.Context(), scopeOf(r), req.HouseholdID)
+	scope := scopeOf(r)
+	if req.IDNumber != "" {
+		// Cross-region: the applicant is found by ID number anywhere; the
+		// application goes to the county of their household, and the
+		// office that took it keeps seeing it (casework.New, FiledIn).
+		reg, err := s.registration(r, req.IDNumber)
+		if err != nil {
+			return nil, err
+		}
+		a.HouseholdID, a.ApplicantID = reg.HouseholdID, reg.PersonID
+		scope = registry.Scope{Region: reg.RegionCode[:6]}
+	}
+	if a.HouseholdID > 0 {
+		h, err := s.Registry.Household(r.Context(), scope, a.HouseholdID)
 		if err != nil {
 			return nil, apperr.Prefix("household_id", err)
 		}
 		a.Region, a.County = h.RegionCode, h.CountyCode
 		for _, m := range h.Members {
-			if m.Person.ID == req.ApplicantID {
+			if m.Person.ID == a.ApplicantID {
 				a.Minor = m.Person.Birth.YearsAt(env.Today) < 18
 			}
 		}
@@ -70,10 +88,28 @@ func (s *Server) fileApplication(r *http.Request, req newApplication) (*casework
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Cases.CreateApplication(r.Context(), scopeOf(r), c); err != nil {
+	if err := s.Cases.CreateApplication(r.Context(), scope, c); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// registration finds the registered person with an ID number, in any
+// county, and their current household.
+func (s *Server) registration(r *http.Request, idNumber string) (*registry.Registration, error) {
+	id, err := idcard.Parse(idNumber)
+	if err != nil {
+		return nil, apperr.Fieldf("id_number", "%v", err)
+	}
+	regs, err := s.Registry.Registered(r.Context(), []string{id.Number})
+	if err != nil {
+		return nil, err
+	}
+	reg, ok := regs[id.Number]
+	if !ok || reg.HouseholdID == 0 {
+		return nil, apperr.Fieldf("id_number", "no registered household has a member with this ID number: the household must first be registered in the county of its household registration")
+	}
+	return &reg, nil
 }
 
 func (s *Server) apiCreateApplication(w http.ResponseWriter, r *http.Request) {

@@ -137,3 +137,65 @@ func TestAPIApplicationWorkflow(t *testing.T) {
 		t.Fatalf("%d events", len(v.Events))
 	}
 }
+
+func TestAPICrossRegionFiling(t *testing.T) {
+	e := newAPIEnv(t)
+	e.addUser("county", auth.CountyApprover, "440103")
+	e.addUser("tianhe", auth.TownshipCaseworker, "440106001") // another county of Guangzhou
+	idNumber := member("head", "罗一", civil.D(1958, 3, 3), 81)["person"].(map[string]any)["id_number"].(string)
+	hbody := map[string]any{"region_code": e.towns[0].Code, "address": "荔湾路5号", "hukou_type": "urban",
+		"members": []any{member("head", "罗一", civil.D(1958, 3, 3), 81)}}
+	var h struct{ ID int64 }
+	if code := e.do("town1", "POST", "/api/v1/households", hbody, &h); code != 201 {
+		t.Fatalf("household: %d", code)
+	}
+	var ae apiError
+	if code := e.do("tianhe", "GET", "/api/v1/households/"+itoa(h.ID), nil, &ae); code != 404 {
+		t.Fatalf("the other county sees the household: %d", code)
+	}
+	body := map[string]any{"program": "disability_subsidy", "kind": "care", "id_number": idNumber, "channel": "residence",
+		"materials": []string{"application_form", "verification_authorisation"}}
+	var v struct {
+		Application struct {
+			ID      int64
+			Region  string
+			FiledIn string `json:"filed_in"`
+			State   string
+		}
+		Allowed []string
+	}
+	if code := e.do("tianhe", "POST", "/api/v1/applications", body, &v); code != 201 || v.Application.FiledIn != "440106001" || !strings.HasPrefix(v.Application.Region, e.towns[0].Code) {
+		t.Fatalf("cross-region filing: %d %+v", code, v)
+	}
+	if len(v.Allowed) != 0 {
+		t.Fatalf("the filing office may act: %v", v.Allowed)
+	}
+	id := itoa(v.Application.ID)
+	// Both offices see it; the responsible township's inbox holds it.
+	var inbox []struct {
+		ApplicationID int64 `json:"application_id"`
+	}
+	if code := e.do("town1", "GET", "/api/v1/inbox", nil, &inbox); code != 200 || len(inbox) != 1 || inbox[0].ApplicationID != v.Application.ID {
+		t.Fatalf("responsible township's inbox: %d %+v", code, inbox)
+	}
+	if code := e.do("tianhe", "GET", "/api/v1/applications/"+id, nil, &v); code != 200 {
+		t.Fatalf("the filing office lost sight of it: %d", code)
+	}
+	if code := e.do("town2", "GET", "/api/v1/applications/"+id, nil, &ae); code != 404 {
+		t.Fatalf("an unrelated township sees it: %d", code)
+	}
+	// The hand-off is in the audit trail.
+	var audit struct {
+		Items []struct {
+			Action string
+			After  map[string]any
+		}
+	}
+	if code := e.do("county", "GET", "/api/v1/audit?entity=application&entity_id="+id, nil, &audit); code != 200 || len(audit.Items) != 1 ||
+		audit.Items[0].Action != "create" || audit.Items[0].After["handed_over_to"] != "440103" {
+		t.Fatalf("audit: %d %+v", code, audit)
+	}
+	if code := e.do("tianhe", "POST", "/api/v1/applications", map[string]any{"program": "dibao", "id_number": "110101199001011234", "channel": "counter"}, &ae); code != 422 || ae.Error.Field != "id_number" {
+		t.Fatalf("unregistered or invalid ID number: %d %+v", code, ae)
+	}
+}

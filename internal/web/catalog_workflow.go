@@ -116,3 +116,7 @@ func init() {
 		}
 	}
 }
+
+func init() {
+	zh["no registered household has a member with this ID number: the household must first be registered in the county of its household registration"] = "没有登记的家庭有此身份证号码的成员：须先在其户籍所在县登记该家庭"
+}
