@@ -508,3 +508,40 @@ func TestRefusals(t *testing.T) {
 		t.Fatalf("consecutive refusals not reset by an acceptance: %d", n)
 	}
 }
+
+type countDays struct{}
+
+func (countDays) WorkdaysBetween(a, b civil.Date) int {
+	n := 0
+	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n
+}
+
+func TestHandlingStats(t *testing.T) {
+	mon := civil.D(2025, 9, 1)
+	rows := []HandlingRow{
+		{Program: policy.Dibao, Region: "440105001001", AcceptedOn: mon, DecidedOn: mon.AddDays(14), Due: mon.AddDays(41)}, // 10 wd, on time
+		{Program: policy.Dibao, Region: "440105001002", AcceptedOn: mon, DecidedOn: mon.AddDays(49), Due: mon.AddDays(41)}, // 35 wd, late
+		{Program: policy.Dibao, Region: "440105002001", AcceptedOn: mon, Due: mon.AddDays(10)},                             // open, overdue
+		{Program: policy.Tekun, Region: "440105001003", AcceptedOn: mon, DecidedOn: mon.AddDays(7)},                        // 5 wd, no limit
+		{Program: policy.Dibao, Region: "440105001004"},                                                                    // not accepted
+	}
+	got := Handling(rows, 9, countDays{}, mon.AddDays(20))
+	if len(got) != 3 {
+		t.Fatalf("%+v", got)
+	}
+	d := got[0]
+	if d.Region != "440105001" || d.Program != policy.Dibao || d.Decided != 2 || d.AvgWorkdays != 22.5 || d.OnTime != 1 || d.OnTimeShare != 0.5 {
+		t.Fatalf("dibao in 440105001: %+v", d)
+	}
+	if tk := got[1]; tk.Program != policy.Tekun || tk.WithLimit != 0 || tk.AvgWorkdays != 5 {
+		t.Fatalf("tekun: %+v", tk)
+	}
+	if o := got[2]; o.Region != "440105002" || o.OpenOverdue != 1 || o.Decided != 0 {
+		t.Fatalf("open: %+v", o)
+	}
+}

@@ -120,3 +120,11 @@ type EnrollmentStore interface {
 	// a current member), Conflict (the enrollment ended).
 	RecordRefusal(ctx context.Context, scope registry.Scope, id, person int64, refused bool, note string, env *Env) (int, bool, error)
 }
+
+// StatsStore reads what the handling-time statistics need.
+type StatsStore interface {
+	// HandlingRows calls fn for every application (not review) in scope
+	// under region that was decided between from and to, or is still
+	// open.
+	HandlingRows(ctx context.Context, scope registry.Scope, region string, from, to civil.Date, fn func(HandlingRow) error) error
+}

@@ -108,3 +108,39 @@ func TestReviewChangesTheEnrollment(t *testing.T) {
 		mustCode(t, err, apperr.Conflict)
 	})
 }
+
+func TestHandlingRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tw, other := townships(t)
+		scope := registry.Scope{Region: tw}
+		h := household(tw+"001", person("陈一", civil.D(1962, 5, 5)))
+		if err := db.CreateHousehold(ctx, scope, h); err != nil {
+			t.Fatal(err)
+		}
+		day := civil.D(2025, 3, 3)
+		env := caseEnv(t, casework.Actor{UserID: 1, Username: "tester", Role: auth.TownshipCaseworker, Region: tw}, day)
+		c, _ := casework.New(casework.Application{Program: policy.Tekun, HouseholdID: h.ID, ApplicantID: h.Members[0].Person.ID,
+			Region: tw + "001", County: "440103", Channel: casework.Counter, Materials: []string{"application_form", "verification_authorisation"}}, env)
+		if err := db.CreateApplication(ctx, scope, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Act(ctx, scope, c.App.ID, 1, func(a casework.Application) (*casework.Change, error) {
+			return casework.Apply(a, casework.Accept, casework.Input{}, env, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var got []casework.HandlingRow
+		collect := func(r casework.HandlingRow) error { got = append(got, r); return nil }
+		if err := db.HandlingRows(ctx, registry.Scope{Region: "440103"}, "440103", day, day.AddDays(30), collect); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Program != policy.Tekun || got[0].AcceptedOn != day || !got[0].DecidedOn.IsZero() {
+			t.Fatalf("rows %+v", got)
+		}
+		got = nil
+		db.HandlingRows(ctx, registry.Scope{Region: other}, tw, day, day.AddDays(30), collect)
+		if len(got) != 0 {
+			t.Fatalf("a region outside the scope gave %+v", got)
+		}
+	})
+}
