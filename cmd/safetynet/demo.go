@@ -159,5 +159,10 @@ func loadDemo(ctx context.Context, a *app) error {
 		return fmt.Errorf("the demo import refused %d households, first: %v", len(rep.Errors), rep.Errors[0])
 	}
 	fmt.Printf("Demo data: %d households, %d persons, %d incomes, %d assets.\n", rep.Households, rep.Persons, rep.Incomes, rep.Assets)
+	n, err := loadDemoCases(ctx, a.db)
+	if err != nil {
+		return fmt.Errorf("demo applications: %w", err)
+	}
+	fmt.Printf("Demo applications: %d, at every step of the workflow.\n", n)
 	return a.db.SetMeta(ctx, "demo_loaded", time.Now().In(civil.Shanghai).Format("2006-01-02 15:04"))
 }

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -233,4 +234,37 @@ func (e *Enrollment) Refusal(person int64, refused bool, env *Env) (count int, r
 	e.Refusals[person]++
 	count = e.Refusals[person]
 	return count, threshold > 0 && count >= threshold, nil
+}
+
+// Assess runs the rules engine for a's program on the household as snap
+// shows it, for the first month an approval on env.Today would pay. For a
+// review, current is the enrollment reviewed: the engine then knows its
+// amount and any gradual exit under way. The household's re-check cycle is
+// set even when the calculation fails (a parameter missing), so that an
+// approval with the caseworker's own amount is still re-checked on time.
+func Assess(a *Application, snap *registry.Snapshot, current *Enrollment, env *Env) *Engine {
+	out := &Engine{}
+	months, err := ReviewMonths(&snap.Household, a.County, env)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	out.ReviewMonths = months
+	month := StartMonth(a, env)
+	h := policy.FromSnapshot(snap, month)
+	if current != nil {
+		h.Current = &policy.Current{Amount: policy.Yuan(current.Amount), ExitStart: current.ExitStart}
+	}
+	res, err := policy.Calculate(env.Params, a.Program, h, month)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	exp, err := json.Marshal(res)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	out.Verdict, out.Amount, out.Explanation = string(res.Verdict), money.Fen(res.Amount), exp
+	return out
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/idcard"
-	"safetynet/internal/money"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -212,8 +210,8 @@ func (s *Server) act(r *http.Request, id int64, action casework.Action, in casew
 
 // engine runs the program's calculator for the application's household.
 func (s *Server) engine(r *http.Request, a *casework.Application, env *casework.Env) *casework.Engine {
-	month := casework.StartMonth(a, env)
-	snap, err := s.Registry.HouseholdAt(r.Context(), registry.Scope{Region: a.County}, a.HouseholdID, env.Today)
+	scope := registry.Scope{Region: a.County}
+	snap, err := s.Registry.HouseholdAt(r.Context(), scope, a.HouseholdID, env.Today)
 	if err != nil {
 		if apperr.As(err) == nil {
 			// Not the user's to read: logged, and a plain reason shown.
@@ -222,29 +220,13 @@ func (s *Server) engine(r *http.Request, a *casework.Application, env *casework.
 		}
 		return &casework.Engine{Err: err}
 	}
-	h := policy.FromSnapshot(snap, month)
+	var current *casework.Enrollment
 	if a.Purpose == casework.PurposeReview {
-		// A review assesses a household on the benefit: the rules engine
-		// then knows its amount and any gradual exit under way.
-		e, err := s.Enrollments.Enrollment(r.Context(), registry.Scope{Region: a.County}, a.EnrollmentID)
-		if err != nil {
+		if current, err = s.Enrollments.Enrollment(r.Context(), scope, a.EnrollmentID); err != nil {
 			return &casework.Engine{Err: err}
 		}
-		h.Current = &policy.Current{Amount: policy.Yuan(e.Amount), ExitStart: e.ExitStart}
 	}
-	res, err := policy.Calculate(env.Params, a.Program, h, month)
-	if err != nil {
-		return &casework.Engine{Err: err}
-	}
-	exp, err := json.Marshal(res)
-	if err != nil {
-		return &casework.Engine{Err: err}
-	}
-	months, err := casework.ReviewMonths(&snap.Household, a.County, env)
-	if err != nil {
-		return &casework.Engine{Err: err}
-	}
-	return &casework.Engine{Verdict: string(res.Verdict), Amount: money.Fen(res.Amount), Explanation: exp, ReviewMonths: months}
+	return casework.Assess(a, snap, current, env)
 }
 
 func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
