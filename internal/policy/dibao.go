@@ -167,7 +167,9 @@ func (p *dibaoParams) countedIncome(f *dibaoFacts, std money.Fen, month civil.Mo
 				en.fact("deduction", money.Fen(0))
 			}
 		}
-		if p.disregardSet && !e.jobStart.IsZero() && e.jobStart.Compare(month) <= 0 && month.Compare(e.jobStart.Add(p.disregardMonths)) < 0 {
+		// Zhejiang 条例 Art. 50: a Dibao member's new employment income, so
+		// only while the household receives Dibao (f.hasCurrent).
+		if p.disregardSet && f.hasCurrent && !e.jobStart.IsZero() && e.jobStart.Compare(month) <= 0 && month.Compare(e.jobStart.Add(p.disregardMonths)) < 0 {
 			d := min(p.disregardCap.Of(std), w)
 			w -= d
 			if en != nil {
