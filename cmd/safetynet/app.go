@@ -24,6 +24,8 @@ type app struct {
 	db   *store.DB
 	keys *pii.Keys
 	log  *slog.Logger
+	// demo: the citizen portal says its sign-in codes are in the log.
+	demo bool
 }
 
 // openApp opens the store, migrating it first if migrate is set, checks the
@@ -96,6 +98,12 @@ func (a *app) serve(ctx context.Context, ready func(url string)) error {
 	srv := web.New(a.db, auth.NewService(a.db), a.log)
 	srv.SecureCookies = a.cfg.SecureCookies
 	srv.Ready = a.db.CheckSchema
+	// The citizen portal's sign-in codes go to the log: a production
+	// deployment plugs its SMS gateway in here (auth.Sender, docs/portal.md).
+	srv.Sender, srv.Demo = auth.LogSender{Log: a.log}, a.demo
+	if !a.demo {
+		a.log.Warn("the citizen portal's sign-in codes are written to this log (auth.LogSender): connect an SMS gateway before opening /portal to the public (docs/portal.md)")
+	}
 	// The parameters in force are built before listening: a stored value
 	// that no longer parses stops the server here, not a calculation later.
 	if err := srv.LoadParams(ctx); err != nil {

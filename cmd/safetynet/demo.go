@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/gen"
 	"safetynet/internal/pii"
@@ -83,6 +84,7 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
+	a.demo = true
 	loaded, err := a.db.Meta(ctx, "demo_loaded")
 	if err != nil {
 		return err
@@ -106,6 +108,9 @@ func runDemo(ctx context.Context, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.username, demoPassword, u.role, region.Embedded().FullName(u.region()))
 		}
 		tw.Flush()
+		if p := demoCitizen(ctx, a); p != nil {
+			fmt.Printf("\nCitizen portal: %s/portal  (e.g. %s: ID number %s, phone %s; the code appears in the log below)\n", url, p.Name, p.IDNumber, p.Phone)
+		}
 		fmt.Println("\nPress Ctrl-C to stop.")
 	})
 }
@@ -165,4 +170,32 @@ func loadDemo(ctx context.Context, a *app) error {
 	}
 	fmt.Printf("Demo applications: %d, at every step of the workflow.\n", n)
 	return a.db.SetMeta(ctx, "demo_loaded", time.Now().In(civil.Shanghai).Format("2006-01-02 15:04"))
+}
+
+// demoCitizen is someone to sign in to the citizen portal with: the
+// applicant of a demo application who has a registered phone, or else any
+// adult of the demo county with one.
+func demoCitizen(ctx context.Context, a *app) *registry.Person {
+	scope := registry.Scope{Region: demoCounty}
+	if apps, err := a.db.Applications(ctx, scope, casework.Filter{Limit: 50}); err == nil {
+		for _, sm := range apps {
+			app, err := a.db.Application(ctx, scope, sm.ID)
+			if err != nil {
+				continue
+			}
+			if p, err := a.db.Person(ctx, scope, app.ApplicantID); err == nil && p.Phone != "" && app.Purpose == "" {
+				return p
+			}
+		}
+	}
+	ps, err := a.db.FindPersons(ctx, scope, registry.PersonFilter{Limit: 100})
+	if err != nil {
+		return nil
+	}
+	for _, p := range ps {
+		if p.Phone != "" && p.HouseholdID != 0 && p.Death.IsZero() && p.Birth.YearsAt(civil.Today()) >= 18 {
+			return &p.Person
+		}
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ const (
 	Unauthorized Code = "unauthorized" // not signed in, bad credentials, locked account
 	Forbidden    Code = "forbidden"    // signed in, but the role lacks the permission
 	TooLarge     Code = "too_large"    // an upload or request body over its limit
+	TooMany      Code = "too_many"     // a rate limit reached; the message says how long to wait
 	Unavailable  Code = "unavailable"  // not ready: schema behind, store down
 	Internal     Code = "internal"     // a bug or an unexpected failure
 )

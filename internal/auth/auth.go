@@ -35,6 +35,11 @@ const (
 	// Public marks a route anyone may call (login page, health checks).
 	// It is never granted; the router treats it specially.
 	Public Permission = "public"
+	// Citizen marks a route of the citizen portal (/portal) for an
+	// applicant signed in with a one-time code (otp.go). It is never
+	// granted to a role: the router checks the citizen's own session, and
+	// a staff session never passes it.
+	Citizen Permission = "citizen"
 	// SignedIn is held by every signed-in user (own profile, home page).
 	SignedIn Permission = "signed_in"
 

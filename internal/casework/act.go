@@ -3,6 +3,7 @@ package casework
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -98,12 +99,13 @@ func fits(a *Application, f *Flow, act Action) bool {
 	return true
 }
 
-// roles says which roles take each action. Citizens may resubmit and
-// withdraw their own applications.
+// roles says which roles take each action. Citizens may resubmit, add
+// materials to and withdraw their own applications.
 var roles = map[Action][]auth.Role{
 	Accept:              {auth.TownshipCaseworker},
 	RequestMaterials:    {auth.TownshipCaseworker},
 	Resubmit:            {auth.TownshipCaseworker, auth.VillageAssistant},
+	AddMaterials:        {auth.VillageAssistant, auth.TownshipCaseworker, auth.CountyApprover},
 	RequestCheck:        {auth.TownshipCaseworker, auth.CountyApprover, auth.VerificationOfficer},
 	RecordVisit:         {auth.TownshipCaseworker, auth.VillageAssistant, auth.CountyApprover},
 	RecordAppraisal:     {auth.TownshipCaseworker},
@@ -124,10 +126,12 @@ var roles = map[Action][]auth.Role{
 func mayAct(a *Application, act Action, env *Env) error {
 	actor := env.Actor
 	if actor.Citizen() {
-		if actor.PersonID == a.ApplicantID && (act == Resubmit || act == Withdraw) {
+		// A review is the office's, not an application of the member
+		// named on it.
+		if a.Purpose == "" && actor.PersonID == a.ApplicantID && (act == Resubmit || act == AddMaterials || act == Withdraw) {
 			return nil
 		}
-		return apperr.Errorf(apperr.Forbidden, "an applicant may only resubmit or withdraw their own application")
+		return apperr.Errorf(apperr.Forbidden, "an applicant may only resubmit, add materials to or withdraw their own application")
 	}
 	if a.NearRelative != nil && a.NearRelative.StaffUserID != 0 && a.NearRelative.StaffUserID == actor.UserID {
 		return apperr.Errorf(apperr.Forbidden, "you are declared a near relative of this household (%s): you are recused from this case", a.NearRelative.Relation)
@@ -146,6 +150,18 @@ func mayAct(a *Application, act Action, env *Env) error {
 	return nil
 }
 
+// permitted checks that a's state allows act and that env's actor may take
+// it now.
+func permitted(a *Application, act Action, env *Env) error {
+	if !slices.Contains(Possible(a), act) {
+		if _, known := from[act]; !known {
+			return apperr.Fieldf("action", "unknown action %q", act)
+		}
+		return &TransitionError{State: a.State, Action: act, Allowed: Possible(a)}
+	}
+	return mayAct(a, act, env)
+}
+
 // Apply takes action act on a with the input in. engine carries the rules
 // engine's result: Confirm needs it; Propose records its amount as the
 // proposed one (shown on the public notice) when given. Apply does not check
@@ -160,13 +176,7 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 	if !ok {
 		return nil, apperr.Errorf(apperr.Invalid, "unknown program %q", a.Program)
 	}
-	if !slices.Contains(Possible(&a), act) {
-		if _, known := from[act]; !known {
-			return nil, apperr.Fieldf("action", "unknown action %q", act)
-		}
-		return nil, &TransitionError{State: a.State, Action: act, Allowed: Possible(&a)}
-	}
-	if err := mayAct(&a, act, env); err != nil {
+	if err := permitted(&a, act, env); err != nil {
 		return nil, err
 	}
 	if err := checkText(in); err != nil {
@@ -194,6 +204,8 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 	case Resubmit:
 		a.Materials = union(a.Materials, in.Materials)
 		a.State = Submitted
+	case AddMaterials:
+		err = addMaterials(&a, in)
 	case RequestCheck:
 		// Recorded; the verification itself is the county's (verify package).
 	case RecordVisit:
@@ -291,6 +303,21 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 		Tasks:    tasks,
 		Decision: dec,
 	}, nil
+}
+
+// addMaterials counts materials received at any step before the decision
+// (an upload, or papers handed in), without moving the application.
+func addMaterials(a *Application, in Input) error {
+	if len(in.Materials) == 0 {
+		return apperr.Fieldf("materials", "name the materials received")
+	}
+	for i, m := range in.Materials {
+		if !slices.Contains(policy.Materials, m) {
+			return apperr.Fieldf("materials["+strconv.Itoa(i)+"]", "%q is not a known material", m)
+		}
+	}
+	a.Materials = union(a.Materials, in.Materials)
+	return nil
 }
 
 func checkText(in Input) error {

@@ -193,7 +193,7 @@ func TestIllegalTransition(t *testing.T) {
 	if !errors.As(err, &te) || apperr.CodeOf(err) != apperr.Conflict {
 		t.Fatalf("confirm a submitted application: %v", err)
 	}
-	if !slices.Equal(te.Allowed, []Action{Accept, RequestMaterials, Withdraw}) || !strings.Contains(err.Error(), "accept, request_materials, withdraw") {
+	if !slices.Equal(te.Allowed, []Action{Accept, RequestMaterials, AddMaterials, Withdraw}) || !strings.Contains(err.Error(), "accept, request_materials, add_materials, withdraw") {
 		t.Fatalf("allowed %v (%v)", te.Allowed, err)
 	}
 	if _, err := Apply(*a, "dance", Input{}, &f.env, nil); apperr.CodeOf(err) != apperr.Invalid {
@@ -269,6 +269,40 @@ func TestJurisdictionAndRoles(t *testing.T) {
 	if a.State != Withdrawn || len(Possible(a)) != 0 {
 		t.Fatalf("%s %v", a.State, Possible(a))
 	}
+}
+
+func TestAddMaterials(t *testing.T) {
+	f := newFixture(t)
+	a := f.app(policy.Dibao, "")
+	a.Materials = []string{"application_form"}
+	f.fails(a, AddMaterials, Input{}, apperr.Invalid)
+	if err := f.fails(a, AddMaterials, Input{Materials: []string{"selfie"}}, apperr.Invalid); apperr.As(err).Field != "materials[0]" {
+		t.Fatalf("an unknown material: %v", err)
+	}
+	// Staff of the three levels, and the applicant for their own
+	// application, at any step before the decision; the state stays.
+	c := f.as(village).do(a, AddMaterials, Input{Materials: []string{"verification_authorisation"}, Attachment: 12})
+	if a.State != Submitted || !slices.Equal(a.Materials, []string{"application_form", "verification_authorisation"}) || len(Missing(a, nil, &f.env)) != 0 {
+		t.Fatalf("after adding: %s %v", a.State, a.Materials)
+	}
+	if c.Event.Action != AddMaterials || c.Event.From != Submitted || c.Event.To != Submitted || !strings.Contains(string(c.Event.Data), `"attachment":12`) {
+		t.Fatalf("event %+v %s", c.Event, c.Event.Data)
+	}
+	if got := taskSteps(c.Tasks); len(got) != 1 || !strings.HasPrefix(got[0], "submitted@township_caseworker") {
+		t.Fatalf("tasks %v", got)
+	}
+	f.as(caseworker).do(a, Accept, Input{})
+	f.as(Actor{PersonID: 700}).do(a, AddMaterials, Input{Materials: []string{"income_statement"}})
+	f.as(Actor{PersonID: 701}).fails(a, AddMaterials, Input{Materials: []string{"hukou_booklet"}}, apperr.Forbidden)
+	f.as(Actor{UserID: 5, Username: "sun", Role: auth.Supervisor, Region: "4401"}).fails(a, AddMaterials, Input{Materials: []string{"hukou_booklet"}}, apperr.Forbidden)
+	f.as(elsewhere).fails(a, AddMaterials, Input{Materials: []string{"hukou_booklet"}}, apperr.NotFound)
+	a.State = CountyReview
+	f.as(approver).do(a, AddMaterials, Input{Materials: []string{"hukou_booklet"}})
+	if !slices.Contains(a.Materials, "income_statement") || !slices.Contains(a.Materials, "hukou_booklet") {
+		t.Fatalf("materials %v", a.Materials)
+	}
+	a.State = Approved
+	f.fails(a, AddMaterials, Input{Materials: []string{"residence_permit"}}, apperr.Conflict)
 }
 
 func TestRejectionNeedsReasonsAndDelivery(t *testing.T) {
@@ -544,4 +578,13 @@ func TestHandlingStats(t *testing.T) {
 	if o := got[2]; o.Region != "440105002" || o.OpenOverdue != 1 || o.Decided != 0 {
 		t.Fatalf("open: %+v", o)
 	}
+}
+
+func TestCitizenCannotWithdrawAReview(t *testing.T) {
+	f := newFixture(t)
+	c, err := NewReview(Enrollment{ID: 5, HouseholdID: 70, County: "440105", Region: haizhu + "001", Program: policy.Dibao, Status: Active}, 700, TriggerScheduled, "", &f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.as(Actor{PersonID: 700}).fails(&c.App, Withdraw, Input{Reason: "不想复核"}, apperr.Forbidden)
 }

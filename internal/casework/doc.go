@@ -14,4 +14,8 @@
 // §2.4 (Tekun), §3 (marginal, rigid expense), §4 (Linshi), §8 (disability
 // subsidies) and §9 (orphans). Deadlines are parameters
 // (workflow.<program>.*), so a county's own time limits apply.
+//
+// Materials and home-visit photos may be uploaded as files (attachment.go):
+// CheckUpload accepts JPEG, PNG and PDF by their content, never by their
+// name, and an uploaded material counts as received through add_materials.
 package casework

@@ -20,8 +20,11 @@ type Input struct {
 	// Missing names further missing items beyond the required materials
 	// (request_materials: the one notice lists them all).
 	Missing []string `json:"missing,omitempty"`
-	// Materials are the codes of documents received (accept, resubmit).
+	// Materials are the codes of documents received (accept, resubmit,
+	// add_materials).
 	Materials []string `json:"materials,omitempty"`
+	// Attachment is the uploaded file an add_materials records (its id).
+	Attachment int64 `json:"attachment,omitempty"`
 	// Visit records a home investigation (record_visit).
 	Visit *Visit `json:"visit,omitempty"`
 	// Appraisal records a democratic appraisal (record_appraisal).

@@ -31,6 +31,7 @@ const (
 	Accept              Action = "accept"               // 受理
 	RequestMaterials    Action = "request_materials"    // 一次性告知补正材料
 	Resubmit            Action = "resubmit"             // 补正后重新提交
+	AddMaterials        Action = "add_materials"        // 补充材料
 	RequestCheck        Action = "request_verification" // 提请家庭经济状况核对
 	RecordVisit         Action = "record_visit"         // 入户调查（含县级入户）
 	RecordAppraisal     Action = "record_appraisal"     // 民主评议
@@ -48,7 +49,7 @@ const (
 )
 
 // Actions lists every action in workflow order.
-var Actions = []Action{Accept, RequestMaterials, Resubmit, RequestCheck, RecordVisit, RecordAppraisal, FinishInvestigation,
+var Actions = []Action{Accept, RequestMaterials, Resubmit, AddMaterials, RequestCheck, RecordVisit, RecordAppraisal, FinishInvestigation,
 	Propose, Object, EndNotice, FederationOpinion, Confirm, Reject, DeliverRejection, Extend, PayFirst, Withdraw}
 
 // from lists the states each action may be taken in. Apply checks the
@@ -58,6 +59,7 @@ var from = map[Action][]State{
 	Accept:              {Submitted},
 	RequestMaterials:    {Submitted},
 	Resubmit:            {Incomplete},
+	AddMaterials:        {Submitted, Incomplete, Investigating, TownshipReview, Notice, ObjectionReview, Federation, CountyReview},
 	RequestCheck:        {Investigating, ObjectionReview},
 	RecordVisit:         {Investigating, ObjectionReview, TownshipReview, Federation, CountyReview},
 	RecordAppraisal:     {Investigating, ObjectionReview},

@@ -58,6 +58,7 @@ type Filter struct {
 	Program     policy.Program
 	State       State
 	HouseholdID int64
+	ApplicantID int64 // the applicant's own (the citizen portal)
 	Open        bool  // not approved, rejected or withdrawn
 	Before      int64 // keyset cursor: ids below it
 	Limit       int   // default 50, at most 500
@@ -103,6 +104,29 @@ type InboxItem struct {
 	Escalated bool `json:"escalated,omitempty"`
 }
 
+// AttachmentStore keeps the files uploaded for applications (attachment.go).
+// An attachment is never changed or deleted.
+type AttachmentStore interface {
+	// AddAttachment stores att for its application, filling in its ID,
+	// County and UploadedAt, audited (entity attachment, without the
+	// content or the file name). att.Supersedes may name an earlier
+	// upload to the same application that this one replaces.
+	//
+	// Errors: NotFound (the application is not in scope), Invalid (field
+	// supersedes: not an attachment of the application), Conflict (that
+	// one was already superseded).
+	AddAttachment(ctx context.Context, scope registry.Scope, att *Attachment) error
+	// Attachments lists an application's attachments, oldest first, without
+	// their content; a superseded one has SupersededBy set. Errors:
+	// NotFound (the application is not in scope).
+	Attachments(ctx context.Context, scope registry.Scope, appID int64) ([]Attachment, error)
+	// Attachment returns one attachment with its content. The read is
+	// audited (entity attachment, action read): the files are personal
+	// documents. Errors: NotFound (no such attachment, or its application
+	// is not in scope).
+	Attachment(ctx context.Context, scope registry.Scope, id int64) (*Attachment, error)
+}
+
 // EnrollmentStore keeps enrollments. A confirmed application creates one
 // and a confirmed review changes it (Store.Act); these read them and record
 // refusals of work.
@@ -127,4 +151,17 @@ type StatsStore interface {
 	// under region that was decided between from and to, or is still
 	// open.
 	HandlingRows(ctx context.Context, scope registry.Scope, region string, from, to civil.Date, fn func(HandlingRow) error) error
+}
+
+// NoticeStore reads public notices (notice.go).
+type NoticeStore interface {
+	// Notices lists the lines of the public notice of place (a township,
+	// or a village) for the days from to to: the applications handled
+	// there whose notice period overlaps them and that may be published
+	// (Publicised), each with its applicant's name masked and the number
+	// of the household's current members, by the notice's first day.
+	//
+	// Errors: Invalid (CheckNoticeQuery: township, from, to), NotFound
+	// (place outside the scope).
+	Notices(ctx context.Context, scope registry.Scope, township string, from, to civil.Date) ([]NoticeEntry, error)
 }

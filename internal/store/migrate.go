@@ -67,5 +67,18 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	case have > want:
 		return apperr.Errorf(apperr.Unavailable, "the store's schema is at version %d, newer than this binary's %d: upgrade the binary", have, want)
 	}
+	// The top version alone can hide a migration skipped below it (one
+	// added out of order): goose reports those as an error here.
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return apperr.Errorf(apperr.Unavailable, "the store's schema lacks a migration below its version %d (%v): restore the store from a backup taken before it was migrated, or migrate a copy with every migration", have, err)
+	}
+	if pending {
+		return apperr.Errorf(apperr.Unavailable, "the store's schema has migrations pending: run `safetynet migrate` first")
+	}
 	return nil
 }

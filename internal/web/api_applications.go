@@ -143,13 +143,20 @@ type applicationView struct {
 	Decision     *casework.Decision `json:"decision,omitempty"`
 }
 
-func (s *Server) applicationView(r *http.Request, id int64) (*applicationView, error) {
-	ctx, scope := r.Context(), scopeOf(r)
-	a, err := s.Cases.Application(ctx, scope, id)
+// caseAndEnv reads application id in the request's scope, with the
+// environment of an action on it (caseEnv).
+func (s *Server) caseAndEnv(r *http.Request, id int64) (*casework.Application, *casework.Env, error) {
+	a, err := s.Cases.Application(r.Context(), scopeOf(r), id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	env, err := s.caseEnv(r)
+	return a, env, err
+}
+
+func (s *Server) applicationView(r *http.Request, id int64) (*applicationView, error) {
+	ctx, scope := r.Context(), scopeOf(r)
+	a, env, err := s.caseAndEnv(r, id)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +206,11 @@ func (s *Server) act(r *http.Request, id int64, action casework.Action, in casew
 		return nil, err
 	}
 	scope := scopeOf(r)
+	if in.Visit != nil && len(in.Visit.Photos) > 0 {
+		if err := s.checkPhotos(r, id, in.Visit.Photos); err != nil {
+			return nil, err
+		}
+	}
 	return s.Cases.Act(r.Context(), scope, id, in.Version, func(a casework.Application) (*casework.Change, error) {
 		var engine *casework.Engine
 		if action == casework.Confirm || action == casework.Propose && (in.Opinion == "approve" || a.Purpose == casework.PurposeReview) {

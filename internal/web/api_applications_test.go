@@ -35,28 +35,19 @@ type apiConflict struct {
 func TestAPIApplicationWorkflow(t *testing.T) {
 	e := newAPIEnv(t)
 	e.addUser("county", auth.CountyApprover, "440103")
-	hbody := map[string]any{"region_code": e.towns[0].Code, "address": "荔湾路2号", "hukou_type": "urban",
-		"members": []any{member("head", "黄一", civil.D(1968, 1, 1), 21)}}
-	var h struct {
-		ID      int64
-		Members []struct{ Person struct{ ID int64 } }
-	}
-	if code := e.do("town1", "POST", "/api/v1/households", hbody, &h); code != 201 {
-		t.Fatalf("create household: %d", code)
-	}
-	applicant := h.Members[0].Person.ID
+	hid, applicant := e.registerHead("黄一", 21)
 
 	var ae apiError
-	if code := e.do("town1", "POST", "/api/v1/applications", map[string]any{"program": "linshi", "household_id": h.ID, "applicant_id": applicant, "channel": "counter"}, &ae); code != 422 || ae.Error.Field != "kind" {
+	if code := e.do("town1", "POST", "/api/v1/applications", map[string]any{"program": "linshi", "household_id": hid, "applicant_id": applicant, "channel": "counter"}, &ae); code != 422 || ae.Error.Field != "kind" {
 		t.Fatalf("Linshi without a type: %d %+v", code, ae)
 	}
 	var v appView
-	body := map[string]any{"program": "dibao", "household_id": h.ID, "applicant_id": applicant, "channel": "counter", "materials": []string{"application_form"}}
+	body := map[string]any{"program": "dibao", "household_id": hid, "applicant_id": applicant, "channel": "counter", "materials": []string{"application_form"}}
 	if code := e.do("town1", "POST", "/api/v1/applications", body, &v); code != 201 || v.Application.State != "submitted" || v.Application.Version != 1 {
 		t.Fatalf("file: %d %+v", code, v)
 	}
 	id := itoa(v.Application.ID)
-	if len(v.Missing) != 1 || v.Missing[0] != "verification_authorisation" || strings.Join(v.Allowed, ",") != "accept,request_materials,withdraw" {
+	if len(v.Missing) != 1 || v.Missing[0] != "verification_authorisation" || strings.Join(v.Allowed, ",") != "accept,request_materials,add_materials,withdraw" {
 		t.Fatalf("missing %v allowed %v", v.Missing, v.Allowed)
 	}
 	if code := e.do("town1", "POST", "/api/v1/applications", body, &ae); code != 409 {

@@ -192,17 +192,7 @@ func upload(e *apiEnv, user string, files map[string][]byte) (int, map[string]an
 		w.Write(data)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/imports/registry", &buf)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
+	return e.postMultipart(user, "/api/v1/imports/registry", &buf, mw.FormDataContentType())
 }
 
 func TestAPIImportGB18030AndIdempotent(t *testing.T) {

@@ -186,14 +186,23 @@ func (b *browser) screenshot(name string, png []byte) {
 // enough to tap) and saves a screenshot of the whole page.
 func (b *browser) tablet(name string) {
 	b.t.Helper()
-	if got := b.eval(`String(document.documentElement.scrollWidth) + "/" + String(document.documentElement.clientWidth)`); got != "768/768" {
-		b.t.Errorf("page width at 768px: got %s (scroll/client), want no sideways scrolling of the page", got)
+	b.fits(768, 36, "button, .btn, .nav a, select, input:not([type=hidden]):not([type=checkbox])", name)
+}
+
+// fits checks the page does not scroll sideways at width px and that the
+// touch targets (a CSS selector) are at least minHeight px high, then saves
+// a screenshot of the whole page as name.
+func (b *browser) fits(width, minHeight int, targets, name string) {
+	b.t.Helper()
+	w := strconv.Itoa(width)
+	if got := b.eval(`String(document.documentElement.scrollWidth) + "/" + String(document.documentElement.clientWidth)`); got != w+"/"+w {
+		b.t.Errorf("page width at %spx: got %s (scroll/client), want no sideways scrolling of the page", w, got)
 	}
-	small := b.eval(`[...document.querySelectorAll("button, .btn, .nav a, select, input:not([type=hidden]):not([type=checkbox])")]
-		.filter(x => x.offsetParent && x.getBoundingClientRect().height < 36)
+	small := b.eval(`[...document.querySelectorAll(` + strconv.Quote(targets) + `)]
+		.filter(x => x.offsetParent && x.getBoundingClientRect().height < ` + strconv.Itoa(minHeight) + `)
 		.map(x => (x.id || x.name || x.textContent.trim()) + " " + Math.round(x.getBoundingClientRect().height) + "px").join(", ")`)
 	if small != "" {
-		b.t.Errorf("touch targets under 36px high: %s", small)
+		b.t.Errorf("touch targets under %dpx high: %s", minHeight, small)
 	}
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {

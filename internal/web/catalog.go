@@ -374,7 +374,9 @@ var zh = map[string]string{
 	"back up a PostgreSQL store with pg_dump (see docs/operations.md)":                              "PostgreSQL数据库请用pg_dump备份（见docs/operations.md）",
 	"%s exists: choose a new file name":                                                             "%s已存在：请另选文件名",
 	"the store's schema is at version %d, this binary needs %d: run `safetynet migrate` first":      "数据库结构版本为%d，本程序需要%d：请先运行`safetynet migrate`",
-	"the store's schema is at version %d, newer than this binary's %d: upgrade the binary":          "数据库结构版本为%d，比本程序的%d新：请升级程序",
+	"the store's schema lacks a migration below its version %d (%v): restore the store from a backup taken before it was migrated, or migrate a copy with every migration": "数据库结构缺少版本%d以下的迁移（%v）：请从迁移前的备份恢复，或用包含全部迁移的版本迁移副本",
+	"the store's schema has migrations pending: run `safetynet migrate` first":                                                                                             "数据库结构有待执行的迁移：请先运行`safetynet migrate`",
+	"the store's schema is at version %d, newer than this binary's %d: upgrade the binary":                                                                                 "数据库结构版本为%d，比本程序的%d新：请升级程序",
 	// Regions (region).
 	"the file is neither UTF-8 nor GB18030 text":            "文件既不是UTF-8也不是GB18030编码的文本",
 	"the row is not valid CSV: %v":                          "该行不是有效的CSV：%v",

@@ -4,7 +4,7 @@ package web
 // API). The casework pages' own strings are in catalog_casework.go.
 func init() {
 	for k, v := range map[string]string{
-		"an applicant may only resubmit or withdraw their own application":                                           "申请人只能补正提交或撤回本人的申请",
+		"an applicant may only resubmit, add materials to or withdraw their own application":                         "申请人只能补正提交、补充材料或撤回本人的申请",
 		"you are declared a near relative of this household (%s): you are recused from this case":                    "您已被申报为该家庭的近亲属（%s），须回避本案",
 		"application %d is not in your jurisdiction":                                                                 "申请 %d 不在您的辖区内",
 		"the role %s cannot take the action %s":                                                                      "角色 %s 不能执行操作 %s",

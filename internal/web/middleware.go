@@ -161,6 +161,11 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
+// formRoom is what a request body may carry beside an upload of MaxUpload:
+// the form's other fields and the multipart framing. A file a little over
+// the limit still reaches its handler, which refuses it beside its field.
+const formRoom = 64 << 10
+
 // authorize checks the route's permission, and CSRF for a browser session
 // making a change. An API caller gets a JSON error; a page visitor without a
 // session is sent to the sign-in page.
@@ -168,6 +173,10 @@ func (s *Server) authorize(perm auth.Permission, api bool, h http.HandlerFunc) h
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if perm == auth.Public {
 			h(w, r)
+			return
+		}
+		if perm == auth.Citizen {
+			s.authorizeCitizen(w, r, h) // the portal's own session (portal.go)
 			return
 		}
 		p := principalOf(r)
@@ -184,7 +193,7 @@ func (s *Server) authorize(perm auth.Permission, api bool, h http.HandlerFunc) h
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, s.MaxUpload)
+			r.Body = http.MaxBytesReader(w, r.Body, s.MaxUpload+formRoom)
 		}
 		if p.SessionID != "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			token := r.Header.Get("X-CSRF-Token")

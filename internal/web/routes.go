@@ -71,11 +71,17 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/applications", auth.CaseAct, s.apiCreateApplication)
 	s.handle("GET /api/v1/applications/{id}", auth.CaseRead, s.apiApplication)
 	s.handle("POST /api/v1/applications/{id}/actions/{action}", auth.CaseAct, s.apiAct)
+	s.handle("POST /api/v1/applications/{id}/attachments", auth.CaseAct, s.apiUploadAttachment)
+	s.handle("GET /api/v1/applications/{id}/attachments", auth.CaseRead, s.apiAttachments)
+	s.handle("GET /api/v1/attachments/{id}", auth.PIIView, s.apiDownloadAttachment) // documents hold personal data
 	s.handle("GET /api/v1/inbox", auth.CaseRead, s.apiInbox)
+	s.handle("GET /api/v1/notices", auth.CaseRead, s.apiNotices)
+	s.handle("GET /api/v1/stats/handling", auth.CaseRead, s.apiHandlingStats)
 	s.handle("GET /api/v1/households/{id}/enrollments", auth.CaseRead, s.apiEnrollments)
 	s.handle("POST /api/v1/enrollments/{id}/reviews", auth.CaseAct, s.apiOpenReview)
 	s.handle("POST /api/v1/enrollments/{id}/refusals", auth.CaseAct, s.apiRecordRefusal)
 
-	// UI pages.
+	// The citizen portal, then the staff's pages.
+	s.registerPortal()
 	s.registerUI()
 }

@@ -30,9 +30,14 @@ type Server struct {
 	Cases    casework.Store
 	// Enrollments reads enrollments and records refusals of work.
 	Enrollments casework.EnrollmentStore
-	Auth        *auth.Service
-	Regions     *region.Table
-	Log         *slog.Logger
+	// Attachments keeps uploaded materials and visit photos.
+	Attachments casework.AttachmentStore
+	// Notices reads public notices.
+	Notices casework.NoticeStore
+	Stats   casework.StatsStore // the handling-time statistics
+	Auth    *auth.Service
+	Regions *region.Table
+	Log     *slog.Logger
 	// SecureCookies marks cookies Secure (behind TLS).
 	SecureCookies bool
 	// MaxUpload is the largest accepted upload in bytes.
@@ -40,6 +45,13 @@ type Server struct {
 	// Ready reports whether the server may take traffic (schema current,
 	// keys loaded); nil means ready.
 	Ready func(ctx context.Context) error
+	// Sender delivers the citizen portal's sign-in codes: a LogSender on
+	// Log unless set; production deployments set their SMS gateway's.
+	Sender auth.Sender
+	// Citizens signs citizens in to the portal; it sends through Sender.
+	Citizens *auth.Citizens
+	// Demo marks a demo server: the portal says where its codes go.
+	Demo bool
 
 	mux       *http.ServeMux
 	routes    []route
@@ -51,8 +63,12 @@ type Server struct {
 
 // New returns a server with its routes registered.
 func New(db *store.DB, authSvc *auth.Service, log *slog.Logger) *Server {
-	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Enrollments: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
+	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Enrollments: db, Attachments: db, Notices: db, Stats: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
 		MaxUpload: 32 << 20, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
+	s.Sender = auth.LogSender{Log: log}
+	s.Citizens = auth.NewCitizens(db, auth.SenderFunc(func(ctx context.Context, phone, code string) error {
+		return s.Sender.Send(ctx, phone, code) // the Sender set when the code is sent
+	}), log)
 	s.registerRoutes()
 	return s
 }

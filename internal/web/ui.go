@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,8 +46,13 @@ func (s *Server) registerUI() {
 	s.handle("GET /households/{id}/apply", auth.CaseAct, s.applyPage)
 	s.handle("POST /households/{id}/apply", auth.CaseAct, s.applySubmit)
 	s.handle("GET /inbox", auth.CaseRead, s.inboxPage)
+	s.handle("GET /dashboard", auth.CaseRead, s.dashboardPage)
 	s.handle("GET /applications/{id}", auth.CaseRead, s.applicationPageHandler)
+	s.handle("GET /applications/{id}/letter", auth.CaseRead, s.letterPage)
+	s.handle("GET /notices", auth.CaseRead, s.noticesPage)
 	s.handle("POST /applications/{id}/actions/{action}", auth.CaseAct, s.actSubmit)
+	s.handle("POST /applications/{id}/attachments", auth.CaseAct, s.uploadSubmit)
+	s.handle("GET /attachments/{id}", auth.PIIView, s.downloadAttachment) // documents hold personal data
 	s.handle("GET /households/{id}/edit", auth.HouseholdWrite, s.editHouseholdPage)
 	s.handle("POST /households/{id}", auth.HouseholdWrite, s.editHouseholdSubmit)
 	s.handle("POST /households/{id}/incomes", auth.HouseholdWrite, s.addIncomeSubmit)
@@ -81,18 +87,25 @@ var templateFuncs = template.FuncMap{
 }
 
 func parsePages() map[string]*template.Template {
-	names, err := fs.Glob(templateFS, "templates/*.html")
+	// The portal's pages have their own layout (portal.go).
+	return parseTemplates("templates/*.html", "templates/portal_*.html", "templates/layout.html", "templates/partials.html")
+}
+
+// parseTemplates parses each file matching glob, but those matching skip
+// and the shared files themselves, together with the shared files (the
+// layout and partials): one template set per page, by file name.
+func parseTemplates(glob, skip string, shared ...string) map[string]*template.Template {
+	names, err := fs.Glob(templateFS, glob)
 	if err != nil {
 		panic(err)
 	}
 	out := map[string]*template.Template{}
 	for _, n := range names {
-		base := path.Base(n)
-		if base == "layout.html" || base == "partials.html" {
+		if skipped, _ := path.Match(skip, n); skipped || slices.Contains(shared, n) {
 			continue
 		}
-		out[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(templateFS,
-			"templates/layout.html", "templates/partials.html", n))
+		base := path.Base(n)
+		out[base] = template.Must(template.New(base).Funcs(templateFuncs).ParseFS(templateFS, append(slices.Clone(shared), n)...))
 	}
 	return out
 }
@@ -272,16 +285,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		}
 	}
 	v.Nav = s.nav(r, v.Lang, v.Here)
-	t := pages[name]
+	s.writePage(w, r, status, name, pages[name], "layout", data)
+}
+
+// writePage executes the template t (the page name) from its root
+// template and writes the page; an error is logged and the user sees the
+// request id. Pages carry personal data, so they are never cached.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, name string, t *template.Template, root string, data any) {
 	if t == nil {
 		s.Log.Error("no such page template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := t.ExecuteTemplate(&buf, root, data); err != nil {
 		s.Log.ErrorContext(r.Context(), "render", "page", name, "err", err, "request_id", requestIDOf(r))
-		http.Error(w, v.T("Internal error: please try again, and quote the request id if it happens again.")+" "+requestIDOf(r), http.StatusInternalServerError)
+		http.Error(w, langOf(r).T("Internal error: please try again, and quote the request id if it happens again.")+" "+requestIDOf(r), http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
@@ -322,6 +341,8 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 	}{
 		{"/", l.T("Home"), auth.SignedIn},
 		{"/inbox", l.T("Inbox"), auth.CaseRead},
+		{"/notices", l.T("Public notices"), auth.CaseRead},
+		{"/dashboard", l.T("Handling times"), auth.CaseRead},
 		{"/households", l.T("Households"), auth.HouseholdRead},
 		{"/households/new", l.T("New household"), auth.HouseholdWrite},
 		{"/import", l.T("Import"), auth.RegistryImport},

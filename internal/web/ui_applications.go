@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/auth"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/policy"
@@ -275,6 +276,10 @@ type applicationPage struct {
 	Tasks        []casework.Task
 	Decision     *decisionView
 	Forms        []*actionForm
+	// Files are the uploaded files; Upload is the form to add one, when
+	// the user may (ui_attachments.go).
+	Files  []fileRow
+	Upload *uploadForm
 	// Conflict is set when the action posted met a newer version.
 	Conflict string
 
@@ -285,7 +290,17 @@ type applicationPage struct {
 	values  map[string]string
 	checked []string
 	errs    formErrors
+	// uploadVals and uploadErrs are a refused upload's choices and
+	// messages; maxUpload is the upload limit the forms state.
+	uploadVals map[string]string
+	uploadErrs formErrors
+	maxUpload  int64
 }
+
+// CanDownload reports whether the viewer may open the uploaded documents:
+// they hold personal data (ID cards, household booklets), so it takes
+// PIIView, as the download route does.
+func (p *applicationPage) CanDownload() bool { return p.User.Can(auth.PIIView) }
 
 // Overdue reports whether the overall limit has passed.
 func (p *applicationPage) Overdue() bool { return p.WorkdaysLeft != nil && *p.WorkdaysLeft < 0 }
@@ -368,8 +383,11 @@ type actionForm struct {
 	Hint      string
 	Fields    []formField
 	Materials *materialChoice
-	Problems  []string
-	Open      bool
+	// Files is a file input (the home visit's photos): the form is then
+	// sent as multipart.
+	Files    *fileField
+	Problems []string
+	Open     bool
 	// Engine is the rules engine's current verdict, shown before a
 	// confirmation.
 	Engine *engineView
@@ -398,6 +416,8 @@ func (s *Server) applicationPageHandler(w http.ResponseWriter, r *http.Request) 
 		pg.Notice = l.T("The application was filed. The township accepts it, or asks for every missing material at once.")
 	case slices.Contains(casework.Actions, casework.Action(saved)):
 		pg.Notice = l.T("Recorded: %s.", l.enumLabel("case_action", saved))
+	case saved == "upload":
+		pg.Notice = l.T("The file was uploaded.")
 	}
 	s.showApplication(w, r, pg, id, http.StatusOK)
 }
@@ -425,6 +445,9 @@ func (s *Server) actSubmit(w http.ResponseWriter, r *http.Request) {
 	vals := postedValues(r)
 	checked := r.PostForm["materials"]
 	in, err := actionInput(act, vals, checked)
+	if err == nil && act == casework.RecordVisit {
+		err = s.visitPhotos(r, id, &in)
+	}
 	if err == nil {
 		_, err = s.act(r, id, act, in)
 	}
@@ -436,7 +459,7 @@ func (s *Server) actSubmit(w http.ResponseWriter, r *http.Request) {
 	pg := &applicationPage{view: view{Here: path}}
 	status := statusOf[apperr.CodeOf(err)]
 	switch apperr.CodeOf(err) {
-	case apperr.Invalid:
+	case apperr.Invalid, apperr.TooLarge:
 		pg.failed, pg.values, pg.checked, pg.errs = act, vals, checked, errorsOf(l, err)
 	case apperr.Conflict:
 		cur, lerr := s.Cases.Application(r.Context(), scopeOf(r), id)
@@ -479,21 +502,9 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 	// The user sees the application, so its household's number and the
 	// applicant's name: read in the handling county, as a household filed
 	// elsewhere may lie outside the user's own jurisdiction.
-	h, err := s.Registry.Household(r.Context(), registry.Scope{Region: a.County}, a.HouseholdID)
-	if err != nil {
+	if pg.HouseholdNo, pg.ApplicantName, err = s.applicantOf(r, a); err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	pg.HouseholdNo = h.Number
-	for _, m := range h.Members {
-		if m.Person.ID == a.ApplicantID {
-			pg.ApplicantName = m.Person.Name
-		}
-	}
-	if pg.ApplicantName == "" {
-		if p, err := s.Registry.Person(r.Context(), registry.Scope{Region: a.County}, a.ApplicantID); err == nil {
-			pg.ApplicantName = p.Name
-		}
 	}
 	for _, e := range v.Events {
 		pg.Events = append(pg.Events, eventRow{Action: l.enumLabel("case_action", string(e.Action)),
@@ -507,21 +518,17 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 	}
 	if d := v.Decision; d != nil {
 		dv := &decisionView{Decision: d}
-		if d.Verdict != "" {
-			dv.Verdict = policy.VerdictName(policy.Verdict(d.Verdict), string(l))
-		}
-		if len(d.Explanation) > 0 {
-			var res policy.Result
-			if err := json.Unmarshal(d.Explanation, &res); err == nil {
-				pc, err := s.programCheckOf(l, d.Program, &res, nil)
-				if err == nil {
-					dv.Check = &pc
-				}
-			}
-		}
+		dv.Verdict, dv.Check = s.decisionCheck(r, l, d)
 		pg.Decision = dv
 	}
+	if err := s.showAttachments(r, l, pg, v); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	for _, act := range v.Allowed {
+		if act == casework.AddMaterials {
+			continue // the upload form is its form
+		}
 		f := actionFormOf(l, a, act, v.Missing, pg)
 		if act == casework.Confirm {
 			f.Engine = s.engineView(r, l, a, env)
@@ -626,6 +633,9 @@ func actionFormOf(l lang, a *casework.Application, act casework.Action, missing 
 			mode.Hint = l.T("The county's visit to this household must be in person.")
 		}
 		f.Fields = append(f.Fields, date, mode, field("visit.visitors", l.T("Visitors"), "", true), field("visit.findings", l.T("Findings"), "textarea", true))
+		f.Files = &fileField{Name: "photos", ID: fieldID("record_visit.photos"), Label: l.T("Photos"), Accept: ".jpg,.jpeg,.png", Multiple: true,
+			Hint:  l.T("Optional: JPEG or PNG, at most %s MB each.", casework.Megabytes(pg.maxUpload)),
+			Error: errs.take("photos.file") + errs.take("photos")}
 	case casework.RecordAppraisal:
 		if vals["appraisal.date"] == "" && !failed {
 			vals["appraisal.date"] = today
@@ -646,9 +656,11 @@ func actionFormOf(l lang, a *casework.Application, act casework.Action, missing 
 		reason.Hint = l.T("Required for an opinion against.")
 		f.Fields = append(f.Fields, op, reason)
 		if act == casework.Propose {
+			amount := field("amount", l.T("Proposed amount (yuan)"), "", false)
+			amount.InputMode, amount.Hint = "decimal", l.T("For an opinion in favour: blank proposes the rules engine's amount; another amount needs the reasons. The public notice shows it.")
 			d := field("date", l.T("Public notice from"), "date", false)
 			d.Hint = l.T("For an opinion in favour that is publicly noticed: the notice's first day, today if blank.")
-			f.Fields = append(f.Fields, d)
+			f.Fields = append(f.Fields, amount, d)
 		}
 	case casework.Object:
 		if vals["objection.date"] == "" && !failed {
@@ -789,6 +801,9 @@ func eventDetails(l lang, data json.RawMessage) []detail {
 		}
 		add(who, l.T("%s, %s; visitors: %s", v.Date, l.enumLabel("visit_mode", v.Mode), v.Visitors))
 		add(l.T("Findings"), v.Findings)
+		if len(v.Photos) > 0 {
+			add(l.T("Photos"), l.T("%d uploaded", len(v.Photos)))
+		}
 	}
 	if p := in.Appraisal; p != nil {
 		add(l.T("Democratic appraisal"), l.T("%s: %d participants, %d for, %d against", p.Date, p.Participants, p.Agree, p.Disagree))
@@ -808,6 +823,9 @@ func eventDetails(l lang, data json.RawMessage) []detail {
 	}
 	if len(in.Materials) > 0 {
 		add(l.T("Materials received"), materialNames(l, in.Materials))
+	}
+	if in.Attachment != 0 {
+		add(l.T("Uploaded file"), l.T("No. %d", in.Attachment))
 	}
 	if in.Amount != nil {
 		add(l.T("Amount (yuan)"), yuan(*in.Amount))

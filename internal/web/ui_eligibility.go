@@ -44,6 +44,9 @@ type explainStep struct {
 	Text   string
 	Params []string
 	Source string
+	// Summary marks a key step: the standard applied, the income counted
+	// (a printed letter shows only these).
+	Summary bool
 }
 
 // eligibilityPage runs every calculator on the household as it stood at the
@@ -161,7 +164,7 @@ func (s *Server) programCheckOf(l lang, p policy.Program, res *policy.Result, er
 	}
 	res.Explanation.Walk(func(n *policy.Node, d int) {
 		st := explainStep{Indent: strings.Repeat("· ", d), Mark: policy.Mark(n.Outcome), Class: string(n.Outcome),
-			Text: policy.Sentence(n, lg), Source: n.Source}
+			Text: policy.Sentence(n, lg), Source: n.Source, Summary: summaryStep(n)}
 		for _, u := range n.Params {
 			scope := policy.ScopeName(u.Scope, lg)
 			if u.Region != "" {
@@ -172,4 +175,16 @@ func (s *Server) programCheckOf(l lang, p policy.Program, res *policy.Result, er
 		pc.Steps = append(pc.Steps, st)
 	})
 	return pc, nil
+}
+
+// summaryStep reports whether a step of an explanation states the standard
+// applied or the income counted against it: the steps a letter prints.
+func summaryStep(n *policy.Node) bool {
+	for _, f := range n.Facts {
+		switch f.Name {
+		case "standard", "income", "per_capita":
+			return true
+		}
+	}
+	return false
 }
