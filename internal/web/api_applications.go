@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/casework"
@@ -23,7 +22,7 @@ func (s *Server) caseEnv(r *http.Request) (*casework.Env, error) {
 	}
 	p := principalOf(r)
 	return &casework.Env{
-		Today: civil.Today(), Now: time.Now(),
+		Today: s.today(), Now: s.now(),
 		Actor:    casework.Actor{UserID: p.ID, Username: p.Username, Role: p.Role, Region: p.Region},
 		Calendar: s.calendar(r.Context()),
 		Params:   set,

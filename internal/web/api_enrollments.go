@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
@@ -121,7 +120,7 @@ func (s *Server) recordRefusal(r *http.Request, id int64, req refusalRequest) (*
 	out := &refusalResult{Consecutive: n, Reached: reached}
 	if reached {
 		c, err := s.openReview(r, id, reviewRequest{Trigger: casework.TriggerRefusals,
-			Note: civil.Today().String() + " 连续第 " + strconv.Itoa(n) + " 次无正当理由拒绝就业：" + req.Note})
+			Note: s.today().String() + " 连续第 " + strconv.Itoa(n) + " 次无正当理由拒绝就业：" + req.Note})
 		switch {
 		case err == nil:
 			out.ReviewID = c.App.ID
@@ -157,7 +156,7 @@ func (s *Server) OpenDueReviews(ctx context.Context, today civil.Date) (int, err
 		return 0, err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Username: casework.System})
-	env := &casework.Env{Today: today, Now: time.Now(), Actor: casework.Actor{Username: casework.System},
+	env := &casework.Env{Today: today, Now: s.now(), Actor: casework.Actor{Username: casework.System},
 		Calendar: s.calendar(ctx), Params: set}
 	opened := 0
 	for {

@@ -27,7 +27,7 @@ type noticeDoc struct {
 // noticeQuery reads ?township=, ?from= and ?to=. The township defaults to
 // the user's own when their jurisdiction is a township or a village, the
 // period to this month. A value that is not a date is named.
-func noticeQuery(r *http.Request) (township string, from, to civil.Date, err error) {
+func (s *Server) noticeQuery(r *http.Request) (township string, from, to civil.Date, err error) {
 	q := r.URL.Query()
 	township = strings.TrimSpace(q.Get("township"))
 	if own := principalOf(r).Region; township == "" {
@@ -35,7 +35,7 @@ func noticeQuery(r *http.Request) (township string, from, to civil.Date, err err
 			township = own
 		}
 	}
-	month := civil.Today().MonthOf()
+	month := s.today().MonthOf()
 	from, to = month.First(), month.Last()
 	var l apperr.List
 	for name, dst := range map[string]*civil.Date{"from": &from, "to": &to} {
@@ -73,7 +73,7 @@ func (s *Server) complaintPhone(r *http.Request, code string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, ok := set.Resolve("notice.complaint_phone", region.CountyOf(code), civil.Today())
+	p, ok := set.Resolve("notice.complaint_phone", region.CountyOf(code), s.today())
 	if !ok {
 		return "", nil
 	}
@@ -81,7 +81,7 @@ func (s *Server) complaintPhone(r *http.Request, code string) (string, error) {
 }
 
 func (s *Server) apiNotices(w http.ResponseWriter, r *http.Request) {
-	township, from, to, err := noticeQuery(r)
+	township, from, to, err := s.noticeQuery(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -42,10 +42,10 @@ type handlingRegionStat struct {
 //
 // Errors: NotFound (region), Invalid (from, to: not a date, or from after
 // to; both named at once).
-func handlingParams(r *http.Request) (handlingQuery, error) {
+func (s *Server) handlingParams(r *http.Request) (handlingQuery, error) {
 	q := r.URL.Query()
 	jurisdiction := principalOf(r).Region
-	hq := handlingQuery{Region: jurisdiction, To: civil.Today()}
+	hq := handlingQuery{Region: jurisdiction, To: s.today()}
 	if code := strings.TrimSpace(q.Get("region")); code != "" {
 		if !region.Within(code, jurisdiction) {
 			return hq, apperr.Errorf(apperr.NotFound, "no region %s in your jurisdiction", code)
@@ -103,7 +103,7 @@ func (s *Server) handling(r *http.Request, q handlingQuery) (*handlingReport, er
 	if err != nil {
 		return nil, err
 	}
-	cal, today := s.calendar(ctx), civil.Today()
+	cal, today := s.calendar(ctx), s.today()
 	out := &handlingReport{Region: q.Region, RegionName: s.regionName(q.Region), From: q.From, To: q.To,
 		Totals: casework.Handling(rows, len(q.Region), cal, today), Rows: []handlingRegionStat{}}
 	for _, st := range casework.Handling(rows, childLevel(len(q.Region)), cal, today) {
@@ -122,7 +122,7 @@ func (s *Server) divisionName(code string) string {
 }
 
 func (s *Server) apiHandlingStats(w http.ResponseWriter, r *http.Request) {
-	q, err := handlingParams(r)
+	q, err := s.handlingParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

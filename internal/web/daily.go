@@ -18,7 +18,7 @@ func (s *Server) RunDaily(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		s.daily(ctx, civil.Today())
+		s.daily(ctx, s.today())
 		select {
 		case <-ctx.Done():
 			return

@@ -32,7 +32,7 @@ func (s *Server) citizenEnv(r *http.Request) (*casework.Env, error) {
 		return nil, err
 	}
 	pid := citizenOf(r).PersonID
-	return &casework.Env{Today: civil.Today(), Now: time.Now(),
+	return &casework.Env{Today: s.today(), Now: s.now(),
 		Actor:    casework.Actor{PersonID: pid, Username: auth.CitizenUsername(pid)},
 		Calendar: s.calendar(r.Context()), Params: set}, nil
 }
@@ -87,7 +87,7 @@ func (s *Server) citizenCase(r *http.Request) (*citizenCase, error) {
 
 // limitText says the overall time limit: the day it runs to once the
 // application is accepted, before that how many working days it will be.
-func limitText(l lang, a *casework.Application, set *policy.Set) string {
+func (s *Server) limitText(l lang, a *casework.Application, set *policy.Set) string {
 	switch f, ok := casework.FlowOf(a.Program); {
 	case a.State.Final():
 		return ""
@@ -96,7 +96,7 @@ func limitText(l lang, a *casework.Application, set *policy.Set) string {
 	case !a.Due.IsZero():
 		return l.T("By %s", a.Due)
 	case ok && f.TotalKey != "":
-		if p, ok := set.Resolve(f.TotalKey, a.County, civil.Today()); ok {
+		if p, ok := set.Resolve(f.TotalKey, a.County, s.today()); ok {
 			return l.T("%d working days from acceptance", p.Value.Count)
 		}
 	}
@@ -144,7 +144,7 @@ func (s *Server) portalHomePage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		pg.Rows = append(pg.Rows, portalRow{ID: a.ID, Program: programLabel(l, a.Program, a.Kind), State: l.enumLabel("portal_state", string(a.State)),
-			Code: a.State, FiledOn: a.FiledOn, Limit: limitText(l, a, set)})
+			Code: a.State, FiledOn: a.FiledOn, Limit: s.limitText(l, a, set)})
 	}
 	switch _, err := s.DB.CurrentHousehold(ctx, pid); {
 	case err == nil:
@@ -217,7 +217,7 @@ func (s *Server) showPortalApplication(w http.ResponseWriter, r *http.Request, p
 		return
 	}
 	a, env, events, id := c.a, c.env, c.events, c.a.ID
-	pg.A, pg.Program, pg.State, pg.Limit = a, programLabel(l, a.Program, a.Kind), l.enumLabel("portal_state", string(a.State)), limitText(l, a, env.Params)
+	pg.A, pg.Program, pg.State, pg.Limit = a, programLabel(l, a.Program, a.Kind), l.enumLabel("portal_state", string(a.State)), s.limitText(l, a, env.Params)
 	pg.Title = l.T("Application no. %d", a.ID)
 	pg.Here = "/portal/applications/" + strconv.FormatInt(id, 10)
 	for _, e := range events {

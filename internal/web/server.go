@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/calendar"
 	"safetynet/internal/casework"
+	"safetynet/internal/civil"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -38,6 +39,9 @@ type Server struct {
 	Auth    *auth.Service
 	Regions *region.Table
 	Log     *slog.Logger
+	// Clock is the time the workflow runs at (nil: the real time). Tests
+	// move it on, so that a notice runs its seven days in a moment.
+	Clock func() time.Time
 	// SecureCookies marks cookies Secure (behind TLS).
 	SecureCookies bool
 	// MaxUpload is the largest accepted upload in bytes.
@@ -92,3 +96,14 @@ type RouteInfo struct {
 	Pattern    string
 	Permission auth.Permission
 }
+
+// now is the time by the server's clock.
+func (s *Server) now() time.Time {
+	if s.Clock != nil {
+		return s.Clock()
+	}
+	return time.Now()
+}
+
+// today is the day in Shanghai by the server's clock.
+func (s *Server) today() civil.Date { return civil.DateOf(s.now().In(civil.Shanghai)) }

@@ -244,7 +244,7 @@ func (s *Server) showApplyForm(w http.ResponseWriter, r *http.Request, status in
 
 	// The preview: every program's verdict for this month, from the same
 	// calculation as the eligibility page.
-	month := civil.Today().MonthOf()
+	month := s.today().MonthOf()
 	pg.Month = month.String()
 	snap, err := s.Registry.HouseholdAt(r.Context(), scopeOf(r), id, month.Last())
 	if err == nil {
@@ -605,7 +605,7 @@ func actionFormOf(l lang, a *casework.Application, act casework.Action, missing 
 			notYet = append(notYet, m)
 		}
 	}
-	today := civil.Today().String()
+	today := pg.today.String()
 	switch act {
 	case casework.Accept:
 		f.Hint = l.T("Acceptance needs every required material; the overall time limit starts today.")

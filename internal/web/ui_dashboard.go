@@ -79,7 +79,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	reg := formField{Name: "region", Label: l.T("Region"), Kind: "select", Value: strings.TrimSpace(q.Get("region"))}
 	from := formField{Name: "from", Label: l.T("Decided from"), Kind: "date", Value: strings.TrimSpace(q.Get("from"))}
 	to := formField{Name: "to", Label: l.T("Decided until"), Kind: "date", Value: strings.TrimSpace(q.Get("to"))}
-	hq, err := handlingParams(r)
+	hq, err := s.handlingParams(r)
 	status := http.StatusOK
 	switch {
 	case apperr.CodeOf(err) == apperr.Invalid:

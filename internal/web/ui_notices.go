@@ -56,7 +56,7 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
 	pg := &noticesPage{}
 	pg.Title = l.T("Public notices")
-	township, from, to, err := noticeQuery(r)
+	township, from, to, err := s.noticeQuery(r)
 	errs := errorsOf(l, err)
 	if errs == nil && township != "" {
 		var doc *noticeDoc
@@ -131,7 +131,7 @@ func townshipOptions(rs []region.Region) []option {
 // noticeViewOf lays a notice out for print: one table per program.
 func (s *Server) noticeViewOf(l lang, doc *noticeDoc) *noticeView {
 	v := &noticeView{Place: doc.TownshipName, PlaceName: doc.Township, Phone: doc.ComplaintPhone,
-		Period: l.T("%s to %s", longDate(l, doc.From), longDate(l, doc.To)), Published: longDate(l, civil.Today())}
+		Period: l.T("%s to %s", longDate(l, doc.From), longDate(l, doc.To)), Published: longDate(l, s.today())}
 	if r, ok := s.Regions.Get(doc.Township); ok {
 		v.PlaceName = r.Name
 	}
