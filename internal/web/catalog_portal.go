@@ -123,3 +123,18 @@ func init() {
 		enumLabels[k] = v
 	}
 }
+
+// Chinese for the applicant's uploads (portal_upload.go).
+func init() {
+	for k, v := range map[string]string{
+		"Your file has been received: the township office can see it now.": "文件已收到，乡镇（街道）经办人员现在可以查看。",
+		"Your materials": "我提交的材料",
+		"Which material": "材料名称",
+		"Photo or scan (JPEG, PNG or PDF, at most %s MB)": "照片或扫描件（JPEG、PNG 或 PDF，不超过 %s MB）",
+		"Send": "提交",
+	} {
+		if _, ok := zh[k]; !ok {
+			zh[k] = v
+		}
+	}
+}

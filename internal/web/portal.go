@@ -46,6 +46,7 @@ func (s *Server) registerPortal() {
 	s.handle("GET /portal/applications/{id}", auth.Citizen, s.portalApplicationPage)
 	s.handle("POST /portal/applications/{id}/withdraw", auth.Citizen, s.portalWithdraw)
 	s.handle("POST /portal/applications/{id}/resubmit", auth.Citizen, s.portalResubmit)
+	s.handle("POST /portal/applications/{id}/attachments", auth.Citizen, s.portalUploadSubmit)
 	s.handle("GET /portal/", auth.Public, s.portalNotFound)
 }
 

@@ -171,10 +171,16 @@ type portalApplication struct {
 	// application is incomplete.
 	Asked                    []portalItem
 	CanWithdraw, CanResubmit bool
-	// Errors, Reason and Checked bring back a rejected form as typed.
-	Errors  formErrors
-	Reason  string
-	Checked []string
+	// Files are the materials uploaded; Upload is the form to send one
+	// (portal_upload.go).
+	Files  []portalFile
+	Upload *portalUpload
+	// Errors, Reason, Checked and UploadPurpose bring back a rejected form
+	// as typed.
+	Errors        formErrors
+	Reason        string
+	Checked       []string
+	UploadPurpose string
 }
 
 // portalStep is one line of the simplified timeline: when, what, and which
@@ -203,6 +209,8 @@ func (s *Server) portalApplicationPage(w http.ResponseWriter, r *http.Request) {
 		pg.Notice = l.T("Your application has been withdrawn.")
 	case string(casework.Resubmit):
 		pg.Notice = l.T("Sent back to the township office with what you handed in.")
+	case "upload":
+		pg.Notice = l.T("Your file has been received: the township office can see it now.")
 	}
 	s.showPortalApplication(w, r, pg, http.StatusOK)
 }
@@ -241,6 +249,10 @@ func (s *Server) showPortalApplication(w http.ResponseWriter, r *http.Request, p
 			}
 			pg.Asked = append(pg.Asked, portalItem{Value: item, Label: label, ID: "item-" + strconv.Itoa(i), Checked: slices.Contains(pg.Checked, item)})
 		}
+	}
+	if err := s.showPortalFiles(r, l, pg, c); err != nil {
+		s.portalError(w, r, err)
+		return
 	}
 	s.renderPortal(w, r, status, "portal_application.html", pg)
 }
@@ -299,11 +311,8 @@ func (s *Server) portalResubmit(w http.ResponseWriter, r *http.Request) {
 // resubmitInput is what the applicant hands back with a resubmission: the
 // items the township asked for that they confirm having handed in at the
 // office. Material codes are recorded as received; items in the office's
-// own words go in the event's note.
-//
-// Extension point for uploads (issue 4): once the attachments store is
-// wired, the files uploaded to the application become items handed in
-// too; add them here (and their ids to the event) rather than beside it.
+// own words go in the event's note. Files sent from the phone are counted
+// as they arrive (portal_upload.go), so they need no ticking here.
 func resubmitInput(asked, confirmed []string) (casework.Input, error) {
 	var in casework.Input
 	var handed []string
