@@ -345,6 +345,9 @@ func union(a, b []string) []string {
 // for the program, and an entrustment when someone applies on the
 // household's behalf (DB57 Art. 6).
 func Required(a *Application, env *Env) []string {
+	if a.Purpose == PurposeReview {
+		return nil // a review has no acceptance: nothing to hand in
+	}
 	var out []string
 	if p, ok := env.Params.Resolve("workflow.materials."+string(a.Program), a.County, env.Today); ok {
 		out = slices.Clone(p.Value.List)

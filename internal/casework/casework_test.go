@@ -588,3 +588,14 @@ func TestCitizenCannotWithdrawAReview(t *testing.T) {
 	}
 	f.as(Actor{PersonID: 700}).fails(&c.App, Withdraw, Input{Reason: "不想复核"}, apperr.Forbidden)
 }
+
+func TestReviewRequiresNoMaterials(t *testing.T) {
+	f := newFixture(t)
+	c, err := NewReview(Enrollment{ID: 5, HouseholdID: 70, County: "440105", Region: haizhu + "001", Program: policy.Dibao, Status: Active}, 700, TriggerScheduled, "", &f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Missing(&c.App, nil, &f.env); len(got) != 0 {
+		t.Fatalf("a review misses %v", got)
+	}
+}

@@ -59,9 +59,12 @@ type Filter struct {
 	State       State
 	HouseholdID int64
 	ApplicantID int64 // the applicant's own (the citizen portal)
-	Open        bool  // not approved, rejected or withdrawn
-	Before      int64 // keyset cursor: ids below it
-	Limit       int   // default 50, at most 500
+	// NoReviews leaves out reviews of enrollments (the portal lists the
+	// applicant's applications; a review is the office's).
+	NoReviews bool
+	Open      bool  // not approved, rejected or withdrawn
+	Before    int64 // keyset cursor: ids below it
+	Limit     int   // default 50, at most 500
 }
 
 // Summary is one row of an application list.

@@ -328,17 +328,18 @@ func (db *DB) Decision(ctx context.Context, scope registry.Scope, id int64) (*ca
 	var d casework.Decision
 	var amount int64
 	var explanation string
+	var enrollment sql.NullInt64 // a review's
 	err = db.queryRow(ctx, `SELECT id, application_id, household_id, county_code, kind, approved, amount, start_month, end_month,
-		verdict, explanation, reasons, decided_by, decided_on FROM decisions WHERE application_id = ?`, id).Scan(
+		verdict, explanation, reasons, decided_by, decided_on, outcome, enrollment_id FROM decisions WHERE application_id = ?`, id).Scan(
 		&d.ID, &d.ApplicationID, &d.HouseholdID, &d.County, &d.Kind, &d.Approved, &amount, &d.StartMonth, &d.EndMonth,
-		&d.Verdict, &explanation, &d.Reasons, &d.DecidedBy, &d.DecidedOn)
+		&d.Verdict, &explanation, &d.Reasons, &d.DecidedBy, &d.DecidedOn, &d.Outcome, &enrollment)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Errorf(apperr.NotFound, "application %d has no decision yet", id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	d.Program, d.Amount = a.Program, money.Fen(amount)
+	d.Program, d.Amount, d.EnrollmentID = a.Program, money.Fen(amount), enrollment.Int64
 	if explanation != "" {
 		d.Explanation = json.RawMessage(explanation)
 	}

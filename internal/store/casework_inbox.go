@@ -32,6 +32,9 @@ func (db *DB) Applications(ctx context.Context, scope registry.Scope, f casework
 	if f.HouseholdID != 0 {
 		where, args = append(where, "a.household_id = ?"), append(args, f.HouseholdID)
 	}
+	if f.NoReviews {
+		where = append(where, "a.enrollment_id IS NULL")
+	}
 	if f.ApplicantID != 0 {
 		where, args = append(where, "a.applicant_id = ?"), append(args, f.ApplicantID)
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/auth"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/idcard"
@@ -20,13 +21,17 @@ func (s *Server) caseEnv(r *http.Request) (*casework.Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := principalOf(r)
 	return &casework.Env{
 		Today: s.today(), Now: s.now(),
-		Actor:    casework.Actor{UserID: p.ID, Username: p.Username, Role: p.Role, Region: p.Region},
+		Actor:    actorOf(principalOf(r)),
 		Calendar: s.calendar(r.Context()),
 		Params:   set,
 	}, nil
+}
+
+// actorOf is the workflow's actor for a signed-in member of staff.
+func actorOf(p *auth.Principal) casework.Actor {
+	return casework.Actor{UserID: p.ID, Username: p.Username, Role: p.Role, Region: p.Region}
 }
 
 // newApplication is what a caseworker files.
@@ -96,7 +101,8 @@ func (s *Server) fileApplication(r *http.Request, req newApplication) (*casework
 func (s *Server) registration(r *http.Request, idNumber string) (*registry.Registration, error) {
 	id, err := idcard.Parse(idNumber)
 	if err != nil {
-		return nil, apperr.Fieldf("id_number", "%v", err)
+		// The ID card's own message, translated, beside the field.
+		return nil, apperr.Prefix("id_number", err)
 	}
 	regs, err := s.Registry.Registered(r.Context(), []string{id.Number})
 	if err != nil {

@@ -179,7 +179,7 @@ func init() {
 	}
 	for kind, values := range map[string][]string{
 		"case_state":   strs(casework.States),
-		"case_action":  append(strs(casework.Actions), string(casework.File)),
+		"case_action":  append(strs(casework.Actions), string(casework.File), string(casework.OpenReview)),
 		"case_channel": strs(casework.Channels),
 		"case_kind":    kinds,
 		"task_step":    steps,

@@ -127,7 +127,7 @@ func (s *Server) portalHomePage(w http.ResponseWriter, r *http.Request) {
 		s.portalError(w, r, err)
 		return
 	}
-	list, err := s.Cases.Applications(ctx, registry.Scope{}, casework.Filter{ApplicantID: pid, Limit: 100})
+	list, err := s.Cases.Applications(ctx, registry.Scope{}, casework.Filter{ApplicantID: pid, NoReviews: true, Limit: 100})
 	if err != nil {
 		s.portalError(w, r, err)
 		return

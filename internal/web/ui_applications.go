@@ -13,6 +13,7 @@ import (
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/policy"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -21,12 +22,16 @@ import (
 // (/applications/{id}). They go through the same helpers as the JSON API
 // (fileApplication, applicationView, act), so the workflow has one path.
 
-// applyView is the data of application_new.html: the filing form for a
-// household, and beside it every program's verdict for this month.
+// applyView is the data of application_new.html: the filing form, for a
+// household (with every program's verdict for this month beside it) or for
+// a person registered elsewhere, named by ID number.
 type applyView struct {
 	view
-	H        *registry.Household
-	Sections []formSection
+	// H is the household applying; nil on the cross-region form.
+	H *registry.Household
+	// Action is where the form posts; Back is the page Cancel returns to.
+	Action, Back string
+	Sections     []formSection
 	// Materials are the documents received with the application.
 	Materials materialChoice
 	Reason    formField
@@ -83,15 +88,32 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) {
 	s.showApplyForm(w, r, http.StatusOK, map[string]string{"channel": string(casework.Counter)}, nil, nil)
 }
 
-// applySubmit files an application (fileApplication) and shows it; a form
-// with faults comes back with each message beside its field and nothing
-// typed lost.
+// applySubmit files an application for the household of the {id} path
+// value (fileSubmit).
 func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	s.fileSubmit(w, r, s.showApplyForm, func(vals map[string]string, req *newApplication, pre *apperr.List) {
+		req.HouseholdID = id
+		if v := strings.TrimSpace(vals["applicant_id"]); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				pre.Addf("applicant_id", "choose the applicant among the household's members")
+			}
+			req.ApplicantID = n
+		}
+	})
+}
+
+// fileSubmit reads a filing form, lets applicant name the applicant from
+// it, files the application (fileApplication) and shows it; a form with
+// faults comes back through show with each message beside its field and
+// nothing typed lost.
+func (s *Server) fileSubmit(w http.ResponseWriter, r *http.Request, show applyFormFunc,
+	applicant func(vals map[string]string, req *newApplication, pre *apperr.List)) {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, apperr.Errorf(apperr.Invalid, "the form could not be read"))
 		return
@@ -99,15 +121,9 @@ func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) {
 	vals := postedValues(r)
 	materials := r.PostForm["materials"]
 	var pre apperr.List
-	req := newApplication{Program: policy.Program(vals["program"]), Kind: strings.TrimSpace(vals["kind"]), HouseholdID: id,
+	req := newApplication{Program: policy.Program(vals["program"]), Kind: strings.TrimSpace(vals["kind"]),
 		Channel: casework.Channel(vals["channel"]), Materials: materials, Reason: strings.TrimSpace(vals["reason"])}
-	if v := strings.TrimSpace(vals["applicant_id"]); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			pre.Addf("applicant_id", "choose the applicant among the household's members")
-		}
-		req.ApplicantID = n
-	}
+	applicant(vals, &req, &pre)
 	if req.Channel == casework.Entrusted {
 		req.Entrustment = &casework.Entrustment{AgentName: strings.TrimSpace(vals["entrustment.agent_name"]),
 			AgentRelation: strings.TrimSpace(vals["entrustment.agent_relation"])}
@@ -124,7 +140,7 @@ func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) {
 			req.NearRelative.StaffUserID = n
 		}
 	}
-	err = pre.Err()
+	err := pre.Err()
 	var c *casework.Change
 	if err == nil {
 		c, err = s.fileApplication(r, req)
@@ -138,8 +154,11 @@ func (s *Server) applySubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.showApplyForm(w, r, statusOf[code], vals, materials, errorsOf(langOf(r), err))
+	show(w, r, statusOf[code], vals, materials, errorsOf(langOf(r), err))
 }
+
+// applyFormFunc renders a filing form with the values and messages given.
+type applyFormFunc func(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, materials []string, errs formErrors)
 
 // showApplyForm renders the filing form for the household of the {id}
 // path value with the values and messages given.
@@ -155,13 +174,52 @@ func (s *Server) showApplyForm(w http.ResponseWriter, r *http.Request, status in
 		s.renderError(w, r, err)
 		return
 	}
+	home := "/households/" + strconv.FormatInt(id, 10)
+	pg := &applyView{H: h, Action: home + "/apply", Back: home}
+	pg.Title = l.T("Application for household %s", h.Number)
+	pg.Here = pg.Action
+
+	members := []option{{"", l.T("Choose…")}}
+	names := []option{{"", l.T("Not stated")}}
+	for _, m := range h.Members {
+		if !m.LeftOn.IsZero() {
+			continue
+		}
+		members = append(members, option{strconv.FormatInt(m.Person.ID, 10), m.Person.Name + " (" + l.enumLabel("relationship", string(m.Relationship)) + ")"})
+		names = append(names, option{m.Person.Name, m.Person.Name})
+	}
 	if errs == nil {
 		errs = formErrors{}
 	}
-	pg := &applyView{H: h, HasErrors: len(errs) > 0, Chosen: vals["program"]}
-	pg.Title = l.T("Application for household %s", h.Number)
-	pg.Here = "/households/" + strconv.FormatInt(id, 10) + "/apply"
+	applicant := formField{Name: "applicant_id", Label: l.T("Applicant"), Kind: "select", Value: vals["applicant_id"], Required: true,
+		Groups: []optGroup{{Options: members}}, Hint: l.T("A current member of the household."), Error: errs.take("applicant_id")}
+	member := formField{Name: "near_relative.member_name", Label: l.T("Which member"), Kind: "select", Value: vals["near_relative.member_name"],
+		Groups: []optGroup{{Options: names}}, Error: errs.take("near_relative.member_name")}
+	pg.fill(l, vals, materials, errs, applicant, member)
 
+	// The preview: every program's verdict for this month, from the same
+	// calculation as the eligibility page.
+	month := s.today().MonthOf()
+	pg.Month = month.String()
+	snap, err := s.Registry.HouseholdAt(r.Context(), scopeOf(r), id, month.Last())
+	if err == nil {
+		var set *policy.Set
+		if set, err = s.paramSet(r.Context()); err == nil {
+			pg.Checks, err = s.programChecks(l, set, snap, month)
+		}
+	}
+	if err != nil && !apperr.IsCode(err, apperr.NotFound) {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "application_new.html", pg)
+}
+
+// fill builds the filing form's fields with the values and messages
+// given: applicant is the field that names the applicant (a member of the
+// household, or an ID number), member the near relative's "which member".
+func (pg *applyView) fill(l lang, vals map[string]string, materials []string, errs formErrors, applicant, member formField) {
+	pg.HasErrors, pg.Chosen = len(errs) > 0 || applicant.Error != "" || member.Error != "", vals["program"]
 	programs := []option{{"", l.T("Choose…")}}
 	for _, p := range applyPrograms() {
 		programs = append(programs, option{string(p), policy.ProgramName(p, string(l))})
@@ -176,15 +234,6 @@ func (s *Server) showApplyForm(w http.ResponseWriter, r *http.Request, status in
 			}
 			kinds = append(kinds, g)
 		}
-	}
-	members := []option{{"", l.T("Choose…")}}
-	names := []option{{"", l.T("Not stated")}}
-	for _, m := range h.Members {
-		if !m.LeftOn.IsZero() {
-			continue
-		}
-		members = append(members, option{strconv.FormatInt(m.Person.ID, 10), m.Person.Name + " (" + l.enumLabel("relationship", string(m.Relationship)) + ")"})
-		names = append(names, option{m.Person.Name, m.Person.Name})
 	}
 	channels := []option{{"", l.T("Choose…")}}
 	for _, c := range casework.Channels {
@@ -209,8 +258,7 @@ func (s *Server) showApplyForm(w http.ResponseWriter, r *http.Request, status in
 				Groups: []optGroup{{Options: programs}}, Error: errs.take("program")},
 			{Name: "kind", Label: l.T("Type"), Kind: "select", Value: vals["kind"], Groups: kinds,
 				Hint: l.T("Only temporary assistance (urgent or expenditure type) and the disability subsidies (living or care subsidy) have types."), Error: errs.take("kind")},
-			{Name: "applicant_id", Label: l.T("Applicant"), Kind: "select", Value: vals["applicant_id"], Required: true,
-				Groups: []optGroup{{Options: members}}, Hint: l.T("A current member of the household."), Error: errs.take("applicant_id")},
+			applicant,
 			{Name: "channel", Label: l.T("How the application was made"), Kind: "select", Value: vals["channel"], Required: true,
 				Groups: []optGroup{{Options: channels}}, Error: errs.take("channel")},
 		}},
@@ -228,8 +276,7 @@ func (s *Server) showApplyForm(w http.ResponseWriter, r *http.Request, status in
 				Hint: l.T("Township caseworker, village committee member …"), Error: errs.take("near_relative.staff_role")},
 			{Name: "near_relative.relation", Label: l.T("Relation"), Value: vals["near_relative.relation"],
 				Hint: l.T("Spouse, parent, child, sibling …"), Error: errs.take("near_relative.relation")},
-			{Name: "near_relative.member_name", Label: l.T("Which member"), Kind: "select", Value: vals["near_relative.member_name"],
-				Groups: []optGroup{{Options: names}}, Error: errs.take("near_relative.member_name")},
+			member,
 			{Name: "near_relative.staff_user_id", Label: l.T("Staff member's user number"), Value: vals["near_relative.staff_user_id"], InputMode: "numeric",
 				Hint: l.T("Optional: if they use this system, they are barred from acting on the case."), Error: errs.take("near_relative.staff_user_id")},
 		}},
@@ -241,23 +288,6 @@ func (s *Server) showApplyForm(w http.ResponseWriter, r *http.Request, status in
 	pg.Reason = formField{Name: "reason", Label: l.T("The applicant's account of the difficulty"), Kind: "textarea", Value: vals["reason"], Wide: true,
 		Error: errs.take("reason")}
 	pg.Problems = errs.rest(l)
-
-	// The preview: every program's verdict for this month, from the same
-	// calculation as the eligibility page.
-	month := s.today().MonthOf()
-	pg.Month = month.String()
-	snap, err := s.Registry.HouseholdAt(r.Context(), scopeOf(r), id, month.Last())
-	if err == nil {
-		var set *policy.Set
-		if set, err = s.paramSet(r.Context()); err == nil {
-			pg.Checks, err = s.programChecks(l, set, snap, month)
-		}
-	}
-	if err != nil && !apperr.IsCode(err, apperr.NotFound) {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, status, "application_new.html", pg)
 }
 
 // applicationPage is the data of application.html.
@@ -267,6 +297,11 @@ type applicationPage struct {
 	ProgramName   string
 	HouseholdNo   string
 	ApplicantName string
+	// FiledBy names who filed (CreatedBy) as the timeline names actors.
+	FiledBy string
+	// SeesHousehold: the household lies in the user's jurisdiction (the
+	// office that took a cross-region application does not see it).
+	SeesHousehold bool
 	// WorkdaysLeft counts working days to the overall limit (negative:
 	// overdue by that many); nil without a limit or once decided.
 	WorkdaysLeft *int
@@ -338,6 +373,22 @@ func (p *applicationPage) Handed() bool {
 	return p.A.FiledIn != "" && !strings.HasPrefix(p.A.FiledIn, p.A.County)
 }
 
+// FilingOffice reports whether the user is the office that took the
+// application for a person registered elsewhere and handed it over: the
+// only one who sees it without the household's region in its
+// jurisdiction. It follows the application, and cannot act on it.
+func (p *applicationPage) FilingOffice() bool { return !p.SeesHousehold }
+
+// HandedTo is the full name of the township the application was handed
+// over to.
+func (p *applicationPage) HandedTo() string {
+	code := p.A.Region
+	if len(code) > 9 {
+		code = code[:9] // a village's township
+	}
+	return p.RegionFull(code)
+}
+
 // MaterialNames lists the materials' names, separated as the language
 // writes lists.
 func (p *applicationPage) MaterialNames(codes []string) string { return materialNames(p.Lang, codes) }
@@ -355,6 +406,19 @@ func materialNames(l lang, codes []string) string {
 
 // TaskOverdue reports whether an open task is past its due date.
 func (p *applicationPage) TaskOverdue(t casework.Task) bool { return t.Overdue(p.today) }
+
+// actorName names who took an action, for staff: a citizen on the portal
+// as the applicant, never by their internal id, and the server's own work
+// as the system.
+func actorName(l lang, by string) string {
+	switch {
+	case strings.HasPrefix(by, "citizen:"):
+		return l.T("The applicant (online)")
+	case by == casework.System:
+		return l.T("System")
+	}
+	return by
+}
 
 // eventRow is one event of the timeline.
 type eventRow struct {
@@ -374,6 +438,10 @@ type decisionView struct {
 	*casework.Decision
 	Verdict string
 	Check   *programCheck
+	// OutcomeName is a review's outcome; HasAmount: the decision pays an
+	// amount (an application, or a review's adjustment or gradual exit).
+	OutcomeName string
+	HasAmount   bool
 }
 
 // actionForm is the form of one action the user may take.
@@ -389,8 +457,17 @@ type actionForm struct {
 	Problems []string
 	Open     bool
 	// Engine is the rules engine's current verdict, shown before a
-	// confirmation.
+	// confirmation or a review's proposal.
 	Engine *engineView
+	// Proposal is the outcome of a review the township proposes, shown
+	// with its confirmation.
+	Proposal *reviewProposal
+}
+
+// reviewProposal is a review's proposed outcome and new monthly amount
+// (for an adjustment or a gradual exit).
+type reviewProposal struct {
+	Outcome, Amount string
 }
 
 // engineView is the rules engine's answer for the month a confirmation
@@ -418,6 +495,8 @@ func (s *Server) applicationPageHandler(w http.ResponseWriter, r *http.Request) 
 		pg.Notice = l.T("Recorded: %s.", l.enumLabel("case_action", saved))
 	case saved == "upload":
 		pg.Notice = l.T("The file was uploaded.")
+	case saved == string(casework.OpenReview):
+		pg.Notice = l.T("The review was opened: investigate, then propose its outcome.")
 	}
 	s.showApplication(w, r, pg, id, http.StatusOK)
 }
@@ -498,7 +577,9 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 	a := v.Application
 	pg.A, pg.WorkdaysLeft, pg.Required, pg.Missing, pg.today = a, v.WorkdaysLeft, v.Required, v.Missing, env.Today
 	pg.ProgramName = policy.ProgramName(a.Program, string(l))
-	pg.Title = l.T("Application no. %d", a.ID)
+	pg.Title = caseTitle(l, a)
+	pg.FiledBy = actorName(l, a.CreatedBy)
+	pg.SeesHousehold = region.Within(a.Region, principalOf(r).Region)
 	// The user sees the application, so its household's number and the
 	// applicant's name: read in the handling county, as a household filed
 	// elsewhere may lie outside the user's own jurisdiction.
@@ -509,7 +590,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 	for _, e := range v.Events {
 		pg.Events = append(pg.Events, eventRow{Action: l.enumLabel("case_action", string(e.Action)),
 			From: l.enumLabel("case_state", string(e.From)), To: l.enumLabel("case_state", string(e.To)),
-			Moved: e.From != e.To && e.From != "", By: e.By, At: e.At, Details: eventDetails(l, e.Data)})
+			Moved: e.From != e.To && e.From != "", By: actorName(l, e.By), At: e.At, Details: eventDetails(l, e.Data)})
 	}
 	for _, t := range v.Tasks {
 		if t.DoneAt.IsZero() {
@@ -517,7 +598,8 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 		}
 	}
 	if d := v.Decision; d != nil {
-		dv := &decisionView{Decision: d}
+		dv := &decisionView{Decision: d, OutcomeName: l.enumLabel("review_outcome", d.Outcome),
+			HasAmount: d.Outcome == "" || d.Amount > 0}
 		dv.Verdict, dv.Check = s.decisionCheck(r, l, d)
 		pg.Decision = dv
 	}
@@ -530,7 +612,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 			continue // the upload form is its form
 		}
 		f := actionFormOf(l, a, act, v.Missing, pg)
-		if act == casework.Confirm {
+		if act == casework.Confirm || act == casework.Propose && a.Purpose == casework.PurposeReview {
 			f.Engine = s.engineView(r, l, a, env)
 		}
 		pg.Forms = append(pg.Forms, f)
@@ -650,6 +732,18 @@ func actionFormOf(l lang, a *casework.Application, act casework.Action, missing 
 		f.Hint = l.T("The investigation is complete: the application goes to the township's review.")
 		f.Fields = append(f.Fields, field("note", l.T("Note"), "textarea", false))
 	case casework.Propose, casework.FederationOpinion:
+		if a.Purpose == casework.PurposeReview {
+			// A review's proposal is an outcome for the enrollment, with
+			// no public notice.
+			outcome := field("outcome", l.T("Proposed outcome"), "select", true)
+			outcome.Groups = enumOptions(l, "review_outcome", casework.Outcomes, l.T("Choose…"))
+			amount := field("amount", l.T("New monthly amount (yuan)"), "", false)
+			amount.InputMode, amount.Hint = "decimal", l.T("For an adjustment or a gradual exit: blank proposes the rules engine's amount; another amount needs the reasons.")
+			reason := field("reason", l.T("Reasons"), "textarea", false)
+			reason.Hint = l.T("Required for any change: a decrease, a suspension or an end is explained in writing.")
+			f.Fields = append(f.Fields, outcome, amount, reason)
+			break
+		}
 		op := field("opinion", l.T("Opinion"), "select", true)
 		op.Groups = enumOptions(l, "opinion", enumValues["opinion"], l.T("Choose…"))
 		reason := field("reason", l.T("Reasons"), "textarea", act == casework.FederationOpinion)
@@ -677,6 +771,17 @@ func actionFormOf(l lang, a *casework.Application, act casework.Action, missing 
 		f.Hint = l.T("Asks the county's verification office to check the household's income and assets.")
 		f.Fields = append(f.Fields, field("note", l.T("Note"), "textarea", false))
 	case casework.Confirm:
+		if a.Purpose == casework.PurposeReview {
+			// The county confirms the township's proposal as it stands.
+			f.Proposal = &reviewProposal{Outcome: l.enumLabel("review_outcome", a.Outcome)}
+			if a.Proposed > 0 {
+				f.Proposal.Amount = yuan(a.Proposed)
+			}
+			reason := field("reason", l.T("Notes"), "textarea", false)
+			reason.Hint = l.T("Kept with the decision. To change the outcome, reject the proposal with the reasons.")
+			f.Fields = append(f.Fields, reason)
+			break
+		}
 		amount := field("amount", l.T("Amount (yuan)"), "", false)
 		amount.InputMode, amount.Hint = "decimal", l.T("Leave blank to approve the rules engine's amount.")
 		reason := field("reason", l.T("Reasons"), "textarea", false)
@@ -731,7 +836,7 @@ func nameMaterials(l lang, msg string) string {
 func actionInput(act casework.Action, vals map[string]string, materials []string) (casework.Input, error) {
 	var pre apperr.List
 	in := casework.Input{Reason: strings.TrimSpace(vals["reason"]), Note: strings.TrimSpace(vals["note"]),
-		Materials: materials, Opinion: vals["opinion"]}
+		Materials: materials, Opinion: vals["opinion"], Outcome: vals["outcome"]}
 	in.Version, _ = strconv.Atoi(vals["version"])
 	date := func(field string) civil.Date {
 		v := strings.TrimSpace(vals[field])
@@ -810,6 +915,7 @@ func eventDetails(l lang, data json.RawMessage) []detail {
 		add(l.T("Summary"), p.Summary)
 	}
 	add(l.T("Opinion"), l.enumLabel("opinion", in.Opinion))
+	add(l.T("Proposed outcome"), l.enumLabel("review_outcome", in.Outcome))
 	if o := in.Objection; o != nil {
 		from := o.From
 		if from == "" {

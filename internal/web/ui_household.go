@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,11 @@ type householdView struct {
 	AssetForm      []formField
 	AssetProblems  []string
 
+	// Benefits: the user may see the household's enrollments
+	// (Enrollments, ui_enrollments.go).
+	Benefits    bool
+	Enrollments []enrollmentRow
+
 	// EndAssetID is the asset whose "deregister" form came back with a
 	// message (EndAssetProblems, or endAssetError beside its date).
 	EndAssetID       int64
@@ -51,6 +57,10 @@ type householdView struct {
 	form   string
 	values map[string]string
 	errs   formErrors
+	// failed is a rejected enrollment form; recorded is the address's
+	// account of a job offer just recorded.
+	failed   *enrollmentFailure
+	recorded url.Values
 }
 
 // PersonName names a member by person id, for incomes, assets and history.
@@ -116,6 +126,8 @@ func (s *Server) householdPage(w http.ResponseWriter, r *http.Request) {
 		pg.Notice = l.T("The member's departure was recorded: they are no longer a current member.")
 	case "asset_ended":
 		pg.Notice = l.T("The asset was deregistered.")
+	case "job_offer":
+		pg.recorded = r.URL.Query()
 	}
 	s.showHousehold(w, r, pg, http.StatusOK)
 }
@@ -165,6 +177,12 @@ func (s *Server) showHousehold(w http.ResponseWriter, r *http.Request, pg *house
 				maskHousehold(&snap.Household)
 			}
 			pg.Snapshot = snap
+		}
+	}
+	if pg.Benefits = principalOf(r).Can(auth.CaseRead); pg.Benefits {
+		if pg.Enrollments, err = s.enrollmentRows(r, pg); err != nil {
+			s.renderError(w, r, err)
+			return
 		}
 	}
 	if principalOf(r).Can(auth.HouseholdWrite) {
