@@ -203,6 +203,15 @@ func (t *Tx) writeChange(ctx context.Context, c *casework.Change, open []casewor
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
+	if a.State == casework.Notice && e.From != casework.Notice {
+		// A new notice: kept apart, so that a notice replaced after an
+		// objection can still be printed for its own days.
+		if _, err := t.exec(ctx, `INSERT INTO notice_periods (county_code, application_id, region_code, notice_no, notice_from,
+			notice_to, proposed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.County, a.ID, a.Region, a.Notices, a.NoticeFrom, a.NoticeTo, int64(a.Proposed), now); err != nil {
+			return fmt.Errorf("insert notice period: %w", err)
+		}
+	}
 	keep, closed, add := casework.Reconcile(open, c.Tasks)
 	for _, k := range keep {
 		if _, err := t.exec(ctx, "UPDATE tasks SET due = ?, provisional = ? WHERE id = ?", k.Due, k.Provisional, k.ID); err != nil {

@@ -7,6 +7,7 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
+	"safetynet/internal/money"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -32,11 +33,14 @@ func (db *DB) Notices(ctx context.Context, scope registry.Scope, township string
 		return nil, apperr.Errorf(apperr.NotFound, "region %s is outside your jurisdiction", township)
 	}
 	lo, hi := prefixRange(township)
+	// Every notice posted in the period, including one replaced by a new
+	// notice after an objection (notice_periods keeps them all).
 	rows, err := db.query(ctx, `SELECT `+applicationColumns+`, p.name,
-		(SELECT COUNT(*) FROM members m WHERE m.household_id = a.household_id AND m.left_on IS NULL)
-		FROM applications a JOIN persons p ON p.id = a.applicant_id
-		WHERE a.county_code = ? AND a.region_code >= ? AND a.region_code < ? AND a.notice_from <= ? AND a.notice_to >= ?
-		ORDER BY a.notice_from, a.id`, township[:6], lo, hi, to, from)
+		(SELECT COUNT(*) FROM members m WHERE m.household_id = a.household_id AND m.left_on IS NULL),
+		n.notice_no, n.notice_from, n.notice_to, n.proposed
+		FROM notice_periods n JOIN applications a ON a.id = n.application_id JOIN persons p ON p.id = a.applicant_id
+		WHERE n.county_code = ? AND n.region_code >= ? AND n.region_code < ? AND n.notice_from <= ? AND n.notice_to >= ?
+		ORDER BY n.notice_from, a.id, n.notice_no`, township[:6], lo, hi, to, from)
 	if err != nil {
 		return nil, fmt.Errorf("Notices: %w", err)
 	}
@@ -44,11 +48,14 @@ func (db *DB) Notices(ctx context.Context, scope registry.Scope, township string
 	out := []casework.NoticeEntry{}
 	for rows.Next() {
 		var name string
-		var size int
-		a, err := scanApplication(withExtra{rows, []any{&name, &size}})
+		var size, no int
+		var nfrom, nto civil.Date
+		var proposed int64
+		a, err := scanApplication(withExtra{rows, []any{&name, &size, &no, &nfrom, &nto, &proposed}})
 		if err != nil {
 			return nil, fmt.Errorf("Notices: %w", err)
 		}
+		a.Notices, a.NoticeFrom, a.NoticeTo, a.Proposed = no, nfrom, nto, money.Fen(proposed)
 		if e, ok := casework.NoticeOf(a, name, size); ok {
 			out = append(out, e)
 		}

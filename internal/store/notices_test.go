@@ -112,8 +112,11 @@ func TestNotices(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The notice replaced after the objection is still on record, with
+		// its own days and amount, beside the new one.
 		want := []casework.NoticeEntry{
 			{ApplicationID: a1.ID, Name: "欧**明", HouseholdSize: 3, Program: policy.Dibao, Amount: 123456, From: day, To: day.AddDays(6), Notice: 1},
+			{ApplicationID: a2.ID, Name: "张*", HouseholdSize: 1, Program: policy.Tekun, Amount: 80000, From: day.AddDays(10), To: day.AddDays(16), Notice: 1},
 			{ApplicationID: a2.ID, Name: "张*", HouseholdSize: 1, Program: policy.Tekun, Amount: 90000, From: day.AddDays(12), To: day.AddDays(18), Notice: 2},
 		}
 		if len(got) != len(want) {
@@ -126,7 +129,7 @@ func TestNotices(t *testing.T) {
 		}
 
 		// The period: only notices overlapping it.
-		if got, err := db.Notices(ctx, scope, tw, day.AddDays(7), day.AddDays(11)); err != nil || len(got) != 0 {
+		if got, err := db.Notices(ctx, scope, tw, day.AddDays(7), day.AddDays(9)); err != nil || len(got) != 0 {
 			t.Errorf("a period between the notices: got %+v, %v", got, err)
 		}
 		if got, err := db.Notices(ctx, scope, tw, day.AddDays(6), day.AddDays(6)); err != nil || len(got) != 1 || got[0].ApplicationID != a1.ID {
