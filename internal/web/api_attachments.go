@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,6 +13,7 @@ import (
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/casework"
+	"safetynet/internal/registry"
 )
 
 // Uploads of an application's materials and home-visit photos
@@ -99,7 +101,7 @@ func (s *Server) upload(r *http.Request, id int64, up *upload) (*uploadResult, e
 		return nil, err
 	}
 	if f.Purpose != casework.PurposeVisitPhoto {
-		if a, err = s.countMaterial(r, a, f); err != nil {
+		if a, err = s.countMaterial(r.Context(), scopeOf(r), a, f, env); err != nil {
 			return nil, err
 		}
 	}
@@ -110,23 +112,26 @@ func (s *Server) upload(r *http.Request, id int64, up *upload) (*uploadResult, e
 	return res, nil
 }
 
-// countMaterial records an uploaded material as received (add_materials),
-// unless it already is, and returns the application after it. The action
-// carries the version read before the upload: if someone acted since, the
-// application is read again and the action tried once more.
-func (s *Server) countMaterial(r *http.Request, a *casework.Application, f *casework.Attachment) (*casework.Application, error) {
+// countMaterial records an uploaded material as received (add_materials)
+// by env's actor, unless it already is, and returns the application after
+// it. The action carries the version read before the upload: if someone
+// acted since, the application is read again and the action tried once
+// more. The staff's upload and the applicant's on the portal both use it.
+func (s *Server) countMaterial(ctx context.Context, scope registry.Scope, a *casework.Application, f *casework.Attachment, env *casework.Env) (*casework.Application, error) {
 	for try := 0; ; try++ {
 		if slices.Contains(a.Materials, f.Purpose) {
 			return a, nil
 		}
-		c, err := s.act(r, a.ID, casework.AddMaterials, casework.Input{Version: a.Version, Materials: []string{f.Purpose}, Attachment: f.ID})
+		c, err := s.Cases.Act(ctx, scope, a.ID, a.Version, func(cur casework.Application) (*casework.Change, error) {
+			return casework.Apply(cur, casework.AddMaterials, casework.Input{Materials: []string{f.Purpose}, Attachment: f.ID}, env, nil)
+		})
 		if err == nil {
 			return &c.App, nil
 		}
 		if try > 0 || !apperr.IsCode(err, apperr.Conflict) {
 			return nil, err
 		}
-		if a, err = s.Cases.Application(r.Context(), scopeOf(r), a.ID); err != nil {
+		if a, err = s.Cases.Application(ctx, scope, a.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -111,17 +111,6 @@ func (s *Server) portalStoreUpload(r *http.Request, c *citizenCase, up *upload) 
 	if err := s.Attachments.AddAttachment(r.Context(), scope, f); err != nil {
 		return err
 	}
-	for try := 0; !slices.Contains(a.Materials, f.Purpose); try++ {
-		_, err := s.Cases.Act(r.Context(), scope, a.ID, a.Version, func(cur casework.Application) (*casework.Change, error) {
-			return casework.Apply(cur, casework.AddMaterials, casework.Input{Materials: []string{f.Purpose}, Attachment: f.ID}, env, nil)
-		})
-		if err == nil || try > 0 || !apperr.IsCode(err, apperr.Conflict) {
-			return err
-		}
-		// Someone acted since the page was read: read it again, once.
-		if a, err = s.Cases.Application(r.Context(), scope, a.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = s.countMaterial(r.Context(), scope, a, f, env)
+	return err
 }
