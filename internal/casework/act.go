@@ -234,6 +234,9 @@ func Apply(a Application, act Action, in Input, env *Env, engine *Engine) (*Chan
 		if o.Date.After(env.Today) || o.Date.Before(a.NoticeFrom) {
 			return nil, apperr.Fieldf("objection.date", "the objection's date must lie between the notice's first day %s and today", a.NoticeFrom)
 		}
+		if o.Date.After(a.NoticeTo) {
+			return nil, apperr.Fieldf("objection.date", "the notice ended on %s: an objection after it is a complaint, recorded with a review or a county visit", a.NoticeTo)
+		}
 		a.Objected = true
 		a.State = ObjectionReview
 	case EndNotice:
@@ -583,6 +586,8 @@ func confirm(a *Application, f *Flow, in Input, env *Env, engine *Engine) (*Deci
 func StartMonth(a *Application, env *Env) civil.Month {
 	f, _ := FlowOf(a.Program)
 	switch {
+	case a.Purpose == PurposeReview:
+		return env.Today.MonthOf().Add(1) // a review's change runs from the next month (confirmReview)
 	case f != nil && f.OneOff:
 		return env.Today.MonthOf()
 	case a.Program == policy.DisabilitySubsidy && payFromApplication(a, env):

@@ -75,7 +75,9 @@ func MaskName(name string) string {
 // withdrawn.
 func Publicised(a *Application) bool {
 	f, ok := FlowOf(a.Program)
-	return ok && f.Notice != NoticeNever && !a.Minor && a.Purpose == "" && a.Opinion == "approve" &&
+	// Not the current opinion: a notice posted stays on record when a
+	// later opinion (after an objection) is against.
+	return ok && f.Notice != NoticeNever && !a.Minor && a.Purpose == "" &&
 		a.State != Withdrawn && !a.NoticeFrom.IsZero()
 }
 

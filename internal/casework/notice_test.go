@@ -43,12 +43,17 @@ func TestNoticeOf(t *testing.T) {
 	if _, ok := NoticeOf(&decided, "张三", 1); !ok {
 		t.Error("an approved application's notice is left out")
 	}
+	// And when, after an objection, the township's new opinion is against.
+	against := noticed
+	against.Opinion = "reject"
+	if _, ok := NoticeOf(&against, "张三", 1); !ok {
+		t.Error("a notice posted before an opinion against is left out")
+	}
 	for name, change := range map[string]func(a *Application){
 		"minor":         func(a *Application) { a.Minor = true },
 		"orphan":        func(a *Application) { a.Program, a.Kind = policy.OrphanAllowance, "" },
 		"price subsidy": func(a *Application) { a.Program, a.Kind = policy.PriceSubsidy, "" },
 		"review":        func(a *Application) { a.Purpose = PurposeReview },
-		"against":       func(a *Application) { a.Opinion = "reject" },
 		"withdrawn":     func(a *Application) { a.State = Withdrawn },
 		"no notice":     func(a *Application) { a.NoticeFrom, a.NoticeTo = civil.Date{}, civil.Date{} },
 	} {

@@ -206,7 +206,7 @@ func confirmReview(a *Application, in Input, env *Env, engine *Engine) (*Decisio
 		return nil, apperr.Errorf(apperr.Conflict, "this case needs a county home visit in person before confirmation (near-relative declaration or objection)")
 	}
 	d := &Decision{Approved: true, Outcome: a.Outcome, Amount: a.Proposed, EnrollmentID: a.EnrollmentID,
-		StartMonth: env.Today.MonthOf().Add(1), Reasons: strings.TrimSpace(in.Reason)}
+		StartMonth: StartMonth(a, env), Reasons: strings.TrimSpace(in.Reason)}
 	if engine != nil {
 		d.Verdict, d.Explanation = engine.Verdict, engine.Explanation
 	}

@@ -139,8 +139,9 @@ type EnrollmentStore interface {
 	// Enrollments returns a household's enrollments, the latest first.
 	Enrollments(ctx context.Context, scope registry.Scope, householdID int64) ([]Enrollment, error)
 	// DueReviews lists active or suspended enrollments whose scheduled
-	// re-check is due by today and that have no open review, oldest first.
-	DueReviews(ctx context.Context, today civil.Date, limit int) ([]Enrollment, error)
+	// re-check is due by today and that have had no review since it fell
+	// due (open or closed), by id after afterID.
+	DueReviews(ctx context.Context, today civil.Date, afterID int64, limit int) ([]Enrollment, error)
 	// RecordRefusal records a member's refusal of suitable work (or its
 	// end) and returns the consecutive count and whether it reached the
 	// limit (Enrollment.Refusal). Errors: NotFound, Invalid (person_id not

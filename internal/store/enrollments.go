@@ -91,12 +91,16 @@ func (db *DB) Enrollments(ctx context.Context, scope registry.Scope, householdID
 	return out, rows.Err()
 }
 
-// DueReviews implements casework.EnrollmentStore.
-func (db *DB) DueReviews(ctx context.Context, today civil.Date, limit int) ([]casework.Enrollment, error) {
+// DueReviews implements casework.EnrollmentStore. A review filed on or
+// after the due date counts as that date's review even when it closed
+// without a change (rejected, withdrawn), so it is not opened again every
+// day; the next one is scheduled by the next confirmed review.
+func (db *DB) DueReviews(ctx context.Context, today civil.Date, afterID int64, limit int) ([]casework.Enrollment, error) {
 	rows, err := db.query(ctx, "SELECT "+enrollmentColumns+` FROM enrollments e
-		WHERE e.status IN ('active', 'suspended') AND e.next_review <= ?
-		AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.enrollment_id = e.id AND a.state NOT IN ('approved', 'rejected', 'withdrawn'))
-		ORDER BY e.next_review, e.id LIMIT ?`, today, limit)
+		WHERE e.status IN ('active', 'suspended') AND e.next_review <= ? AND e.id > ?
+		AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.enrollment_id = e.id
+			AND (a.state NOT IN ('approved', 'rejected', 'withdrawn') OR a.filed_on >= e.next_review))
+		ORDER BY e.id LIMIT ?`, today, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("DueReviews: %w", err)
 	}
@@ -160,13 +164,17 @@ func (t *Tx) applyReview(ctx context.Context, a *casework.Application, d *casewo
 		_, err := t.exec(ctx, "UPDATE enrollments SET "+q+", version = version + 1, updated_at = ? WHERE id = ?", append(args, now, e.ID)...)
 		return err
 	}
+	next := d.NextReview
+	if next.IsZero() {
+		next = e.NextReview // no cycle known: keep the date (DueReviews will not reopen it)
+	}
 	switch d.Outcome {
 	case casework.Unchanged:
-		err = set("next_review = ?", d.NextReview)
+		err = set("next_review = ?", next)
 	case casework.Suspend:
-		err = set("status = 'suspended', next_review = ?", d.NextReview)
+		err = set("status = 'suspended', next_review = ?", next)
 	case casework.Resume:
-		err = set("status = 'active', next_review = ?", d.NextReview)
+		err = set("status = 'active', next_review = ?", next)
 	case casework.End:
 		err = set("status = 'ended', end_month = ?, next_review = NULL", last)
 	case casework.Adjust, casework.GradualExit:
@@ -174,7 +182,7 @@ func (t *Tx) applyReview(ctx context.Context, a *casework.Application, d *casewo
 			return err
 		}
 		n := *e
-		n.DecisionID, n.Amount, n.StartMonth, n.EndMonth, n.Status, n.NextReview = d.ID, d.Amount, d.StartMonth, civil.Month{}, casework.Active, d.NextReview
+		n.DecisionID, n.Amount, n.StartMonth, n.EndMonth, n.Status, n.NextReview = d.ID, d.Amount, d.StartMonth, civil.Month{}, casework.Active, next
 		if d.Outcome == casework.GradualExit && n.ExitStart.IsZero() {
 			n.ExitStart = d.StartMonth
 		}

@@ -63,10 +63,10 @@ func TestReviewChangesTheEnrollment(t *testing.T) {
 		e := es[0]
 
 		// Due a year on; not before.
-		if due, _ := db.DueReviews(ctx, civil.D(2026, 3, 31), 10); len(due) != 0 {
+		if due, _ := db.DueReviews(ctx, civil.D(2026, 3, 31), 0, 10); len(due) != 0 {
 			t.Fatalf("due early: %+v", due)
 		}
-		due, err := db.DueReviews(ctx, civil.D(2026, 4, 1), 10)
+		due, err := db.DueReviews(ctx, civil.D(2026, 4, 1), 0, 10)
 		if err != nil || len(due) != 1 || due[0].ID != e.ID {
 			t.Fatalf("due reviews %+v, %v", due, err)
 		}
@@ -79,7 +79,7 @@ func TestReviewChangesTheEnrollment(t *testing.T) {
 		if err := db.CreateApplication(ctx, scope, rc); err != nil {
 			t.Fatal(err)
 		}
-		if due, _ := db.DueReviews(ctx, later, 10); len(due) != 0 {
+		if due, _ := db.DueReviews(ctx, later, 0, 10); len(due) != 0 {
 			t.Fatalf("an enrollment under review is still due: %+v", due)
 		}
 		rid := rc.App.ID

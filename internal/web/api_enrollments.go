@@ -159,26 +159,23 @@ func (s *Server) OpenDueReviews(ctx context.Context, today civil.Date) (int, err
 	env := &casework.Env{Today: today, Now: s.now(), Actor: casework.Actor{Username: casework.System},
 		Calendar: s.calendar(ctx), Params: set}
 	opened := 0
+	var after int64
 	for {
-		due, err := s.Enrollments.DueReviews(ctx, today, 500)
+		due, err := s.Enrollments.DueReviews(ctx, today, after, 500)
 		if err != nil || len(due) == 0 {
 			return opened, err
 		}
-		progress := false
 		for i := range due {
 			e := &due[i]
-			_, err := s.fileReview(ctx, registry.Scope{Region: e.County}, e, reviewRequest{Trigger: casework.TriggerScheduled}, env)
-			if err != nil {
+			after = e.ID
+			if _, err := s.fileReview(ctx, registry.Scope{Region: e.County}, e, reviewRequest{Trigger: casework.TriggerScheduled}, env); err != nil {
 				// One household's problem (a parameter missing in its
-				// county, an open application) must not stop the others.
+				// county, an open application) must not stop the others;
+				// it is tried again tomorrow.
 				s.Log.WarnContext(ctx, "scheduled review not opened", "enrollment", e.ID, "err", err)
 				continue
 			}
 			opened++
-			progress = true
-		}
-		if !progress {
-			return opened, nil
 		}
 	}
 }

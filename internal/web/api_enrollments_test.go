@@ -136,4 +136,19 @@ func TestScheduledReviewsOpenByThemselves(t *testing.T) {
 	if code := e.do("town1", "GET", "/api/v1/applications?household_id="+itoa(hid)+"&open=1", nil, &list); code != 200 || len(list) != 1 || list[0].State != "investigating" {
 		t.Fatalf("open review: %d %+v", code, list)
 	}
+	// Withdrawn without a change, it does not open again the next day:
+	// that date's review took place.
+	var open []struct {
+		ID      int64
+		Version int
+	}
+	e.do("town1", "GET", "/api/v1/applications?household_id="+itoa(hid)+"&open=1", nil, &open)
+	var got appView
+	e.do("town1", "GET", "/api/v1/applications/"+itoa(open[0].ID), nil, &got)
+	if code := e.do("town1", "POST", "/api/v1/applications/"+itoa(open[0].ID)+"/actions/withdraw", map[string]any{"version": got.Application.Version, "reason": "误开"}, nil); code != 200 {
+		t.Fatalf("withdraw the review: %d", code)
+	}
+	if n, _ := s.OpenDueReviews(context.Background(), next.AddDays(1)); n != 0 {
+		t.Fatalf("a closed review reopened the next day: %d", n)
+	}
 }

@@ -120,3 +120,7 @@ func init() {
 func init() {
 	zh["no registered household has a member with this ID number: the household must first be registered in the county of its household registration"] = "没有登记的家庭有此身份证号码的成员：须先在其户籍所在县登记该家庭"
 }
+
+func init() {
+	zh["the notice ended on %s: an objection after it is a complaint, recorded with a review or a county visit"] = "公示已于 %s 结束：此后提出的异议按投诉举报处理，通过复核或县级入户调查记录"
+}
