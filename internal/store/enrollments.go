@@ -164,6 +164,14 @@ func (t *Tx) applyReview(ctx context.Context, a *casework.Application, d *casewo
 		_, err := t.exec(ctx, "UPDATE enrollments SET "+q+", version = version + 1, updated_at = ? WHERE id = ?", append(args, now, e.ID)...)
 		return err
 	}
+	// The outcome must suit the enrollment as it stands now (it may have
+	// changed since the township proposed).
+	switch {
+	case d.Outcome == casework.Resume && e.Status != casework.Suspended:
+		return apperr.Errorf(apperr.Conflict, "enrollment %d is not suspended: there is nothing to resume", e.ID)
+	case d.Outcome == casework.Suspend && e.Status == casework.Suspended:
+		return apperr.Errorf(apperr.Conflict, "enrollment %d is suspended already", e.ID)
+	}
 	next := d.NextReview
 	if next.IsZero() {
 		next = e.NextReview // no cycle known: keep the date (DueReviews will not reopen it)
@@ -182,7 +190,9 @@ func (t *Tx) applyReview(ctx context.Context, a *casework.Application, d *casewo
 			return err
 		}
 		n := *e
-		n.DecisionID, n.Amount, n.StartMonth, n.EndMonth, n.Status, n.NextReview = d.ID, d.Amount, d.StartMonth, civil.Month{}, casework.Active, next
+		// A suspended benefit stays suspended at its new amount: only a
+		// resumption pays it again.
+		n.DecisionID, n.Amount, n.StartMonth, n.EndMonth, n.Status, n.NextReview = d.ID, d.Amount, d.StartMonth, civil.Month{}, e.Status, next
 		if d.Outcome == casework.GradualExit && n.ExitStart.IsZero() {
 			n.ExitStart = d.StartMonth
 		}

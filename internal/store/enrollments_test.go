@@ -95,6 +95,27 @@ func TestReviewChangesTheEnrollment(t *testing.T) {
 			t.Fatalf("after the review: %+v", es)
 		}
 
+		// Resuming an enrollment that is not suspended is refused at
+		// confirmation, and nothing changes.
+		rc2, err := casework.NewReview(es[0], h.Members[0].Person.ID, casework.TriggerOther, "误报暂停", env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateApplication(ctx, scope, rc2); err != nil {
+			t.Fatal(err)
+		}
+		act(rc2.App.ID, env, casework.RecordVisit, casework.Input{Visit: &casework.Visit{Date: later, Mode: "phone", Visitors: "甲", Findings: "正常"}}, nil)
+		act(rc2.App.ID, env, casework.FinishInvestigation, casework.Input{}, nil)
+		act(rc2.App.ID, env, casework.Propose, casework.Input{Outcome: casework.Resume}, engine)
+		cur, _ := db.Application(ctx, scope, rc2.App.ID)
+		_, err = db.Act(ctx, scope, rc2.App.ID, cur.Version, func(app casework.Application) (*casework.Change, error) {
+			return casework.Apply(app, casework.Confirm, casework.Input{}, caseEnv(t, approver, later), engine)
+		})
+		mustCode(t, err, apperr.Conflict)
+		if again, _ := db.Enrollments(ctx, scope, h.ID); len(again) != 2 || again[0].Status != casework.Active {
+			t.Fatalf("after a refused resumption: %+v", again)
+		}
+
 		// Three refusals of work in a row reach the limit.
 		for i := 1; i <= 3; i++ {
 			n, reached, err := db.RecordRefusal(ctx, scope, es[0].ID, h.Members[1].Person.ID, true, "拒绝社区公益岗位", env)

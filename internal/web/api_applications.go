@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -17,16 +18,17 @@ import (
 // principal: today in Shanghai, the working-day calendar and the
 // parameters in force.
 func (s *Server) caseEnv(r *http.Request) (*casework.Env, error) {
-	set, err := s.paramSet(r.Context())
+	return s.envFor(r.Context(), actorOf(principalOf(r)))
+}
+
+// envFor is the environment of a casework action by actor: today by the
+// server's clock, the working-day calendar and the parameters in force.
+func (s *Server) envFor(ctx context.Context, actor casework.Actor) (*casework.Env, error) {
+	set, err := s.paramSet(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &casework.Env{
-		Today: s.today(), Now: s.now(),
-		Actor:    actorOf(principalOf(r)),
-		Calendar: s.calendar(r.Context()),
-		Params:   set,
-	}, nil
+	return &casework.Env{Today: s.today(), Now: s.now(), Actor: actor, Calendar: s.calendar(ctx), Params: set}, nil
 }
 
 // actorOf is the workflow's actor for a signed-in member of staff.

@@ -92,24 +92,35 @@ func (s *Server) upload(r *http.Request, id int64, up *upload) (*uploadResult, e
 	if err != nil {
 		return nil, err
 	}
-	f, err := casework.NewAttachment(a, up.purpose, up.name, up.data, s.MaxUpload, env)
+	f, a, err := s.storeUpload(r.Context(), scopeOf(r), a, up, env)
 	if err != nil {
 		return nil, err
-	}
-	f.Supersedes = up.supersedes
-	if err := s.Attachments.AddAttachment(r.Context(), scopeOf(r), f); err != nil {
-		return nil, err
-	}
-	if f.Purpose != casework.PurposeVisitPhoto {
-		if a, err = s.countMaterial(r.Context(), scopeOf(r), a, f, env); err != nil {
-			return nil, err
-		}
 	}
 	res := &uploadResult{Attachment: f, Version: a.Version, Missing: casework.Missing(a, nil, env)}
 	if res.Missing == nil {
 		res.Missing = []string{}
 	}
 	return res, nil
+}
+
+// storeUpload checks and stores a file for a by env's actor (staff, or the
+// applicant on the portal); a material then counts as received
+// (countMaterial). It returns the file and the application after it.
+func (s *Server) storeUpload(ctx context.Context, scope registry.Scope, a *casework.Application, up *upload, env *casework.Env) (*casework.Attachment, *casework.Application, error) {
+	f, err := casework.NewAttachment(a, up.purpose, up.name, up.data, s.MaxUpload, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.Supersedes = up.supersedes
+	if err := s.Attachments.AddAttachment(ctx, scope, f); err != nil {
+		return nil, nil, err
+	}
+	if f.Purpose != casework.PurposeVisitPhoto {
+		if a, err = s.countMaterial(ctx, scope, a, f, env); err != nil {
+			return nil, nil, err
+		}
+	}
+	return f, a, nil
 }
 
 // countMaterial records an uploaded material as received (add_materials)

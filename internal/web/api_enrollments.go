@@ -151,13 +151,12 @@ func (s *Server) apiRecordRefusal(w http.ResponseWriter, r *http.Request) {
 // OpenDueReviews opens the scheduled reviews due by today, as the system,
 // in batches; it returns how many it opened.
 func (s *Server) OpenDueReviews(ctx context.Context, today civil.Date) (int, error) {
-	set, err := s.paramSet(ctx)
+	ctx = audit.WithActor(ctx, audit.Actor{Username: casework.System})
+	env, err := s.envFor(ctx, casework.Actor{Username: casework.System})
 	if err != nil {
 		return 0, err
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Username: casework.System})
-	env := &casework.Env{Today: today, Now: s.now(), Actor: casework.Actor{Username: casework.System},
-		Calendar: s.calendar(ctx), Params: set}
+	env.Today = today
 	opened := 0
 	var after int64
 	for {

@@ -124,3 +124,8 @@ func init() {
 func init() {
 	zh["the notice ended on %s: an objection after it is a complaint, recorded with a review or a county visit"] = "公示已于 %s 结束：此后提出的异议按投诉举报处理，通过复核或县级入户调查记录"
 }
+
+func init() {
+	zh["enrollment %d is not suspended: there is nothing to resume"] = "保障记录 %d 未暂停，无需恢复"
+	zh["enrollment %d is suspended already"] = "保障记录 %d 已经暂停"
+}

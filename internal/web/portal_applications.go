@@ -27,14 +27,8 @@ import (
 // citizenEnv is the environment of a casework action by the signed-in
 // citizen.
 func (s *Server) citizenEnv(r *http.Request) (*casework.Env, error) {
-	set, err := s.paramSet(r.Context())
-	if err != nil {
-		return nil, err
-	}
 	pid := citizenOf(r).PersonID
-	return &casework.Env{Today: s.today(), Now: s.now(),
-		Actor:    casework.Actor{PersonID: pid, Username: auth.CitizenUsername(pid)},
-		Calendar: s.calendar(r.Context()), Params: set}, nil
+	return s.envFor(r.Context(), casework.Actor{PersonID: pid, Username: auth.CitizenUsername(pid)})
 }
 
 // mine refuses an application the person did not make, or a review.

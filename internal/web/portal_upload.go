@@ -102,15 +102,6 @@ func (s *Server) portalUploadSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) portalStoreUpload(r *http.Request, c *citizenCase, up *upload) error {
-	a, env := c.a, c.env
-	f, err := casework.NewAttachment(a, up.purpose, up.name, up.data, s.MaxUpload, env)
-	if err != nil {
-		return err
-	}
-	scope := registry.Scope{Region: a.County}
-	if err := s.Attachments.AddAttachment(r.Context(), scope, f); err != nil {
-		return err
-	}
-	_, err = s.countMaterial(r.Context(), scope, a, f, env)
+	_, _, err := s.storeUpload(r.Context(), registry.Scope{Region: c.a.County}, c.a, up, c.env)
 	return err
 }
