@@ -53,8 +53,11 @@ func runGen(ctx context.Context, args []string) error {
 }
 
 func runImport(ctx context.Context, args []string) error {
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		return runImportSource(ctx, args)
+	}
 	if len(args) == 0 || args[0] != "registry" {
-		return errors.New("usage: safetynet import registry [--db D] [--key-file K] [--region CODE] FILE.xlsx|DIR")
+		return errors.New("usage: safetynet import registry [--db D] [--key-file K] [--region CODE] FILE.xlsx|DIR\n       safetynet import --source CODE [--db D] [--key-file K] FILE (safetynet import --source list names the sources)")
 	}
 	var cfg config
 	fs := flag.NewFlagSet("import registry", flag.ContinueOnError)

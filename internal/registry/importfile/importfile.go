@@ -33,6 +33,7 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/civil"
 	"safetynet/internal/registry"
+	"safetynet/internal/tabular"
 )
 
 // Options control a read.
@@ -143,8 +144,8 @@ func ReadCSVDir(dir string, opt Options) (*Batch, []*apperr.Error, error) {
 }
 
 // ReadCSV reads the persons table and, when not nil, the incomes and assets
-// tables, each a CSV in UTF-8 or GB18030 (see Decode), comma- or
-// tab-separated. It returns the valid households, the row errors in file
+// tables, each a CSV in UTF-8, GB18030 or UTF-16 (see Decode), separated by
+// commas, tabs, semicolons or vertical bars (see tabular.NewCSV). It returns the valid households, the row errors in file
 // and row order, and an error only when a file cannot be read (I/O) or has
 // more than opt.MaxRows rows (apperr.TooLarge).
 func ReadCSV(personsCSV io.Reader, incomesCSV, assetsCSV io.Reader, opt Options) (*Batch, []*apperr.Error, error) {
@@ -153,11 +154,11 @@ func ReadCSV(personsCSV io.Reader, incomesCSV, assetsCSV io.Reader, opt Options)
 		if in[k] == nil {
 			return nil, nil, nil
 		}
-		dec, _, err := Decode(in[k])
+		dec, _, err := tabular.Decode(in[k])
 		if err != nil {
 			return nil, nil, err
 		}
-		return open(tables[k], tables[k].File, newCSVSource(dec), nil, nil)
+		return open(tables[k], tables[k].File, tabular.NewCSV(dec), nil, nil)
 	}, func(k kind) string { return tables[k].File })
 }
 
@@ -215,7 +216,7 @@ func ReadXLSX(r io.ReaderAt, size int64, opt Options) (b *Batch, errs []*apperr.
 		}
 		open3[k] = rows
 		merges := func() ([]excelize.MergeCell, error) { return f.GetMergeCells(sheet, true) }
-		return open(tables[k], "sheet "+sheet, &xlsxSource{rows: rows}, &xlsxInfo{f: f, sheet: sheet}, merges)
+		return open(tables[k], "sheet "+sheet, tabular.NewXLSX(rows), &xlsxInfo{f: f, sheet: sheet}, merges)
 	}, func(k kind) string { return "sheet " + sheets[k] })
 }
 
@@ -264,11 +265,11 @@ func (b *builder) readTable(rd *reader) error {
 		if err == io.EOF {
 			return nil
 		}
-		var ce *csvError
-		if errors.As(err, &ce) {
+		var se *tabular.SyntaxError
+		if errors.As(err, &se) {
 			// A CSV that breaks off cannot be trusted past the break; the
 			// rows read so far are kept and the break reported.
-			b.add(k, 0, -1, "the file cannot be read past line %d (%v)", ce.line, ce.err)
+			b.add(k, 0, -1, "the file cannot be read past line %d (%v)", se.Line, se.Err)
 			b.failed = true
 			return nil
 		}

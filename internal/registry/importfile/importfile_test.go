@@ -2,6 +2,7 @@ package importfile
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"safetynet/internal/idcard"
 	"safetynet/internal/money"
 	"safetynet/internal/registry"
+	"safetynet/internal/tabular"
 )
 
 var today = civil.D(2025, time.June, 30)
@@ -487,43 +489,6 @@ func TestEmptyFile(t *testing.T) {
 	}
 }
 
-func TestDecode(t *testing.T) {
-	text := lines(goodPersons()...)
-	gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	long := strings.Repeat("a", sniffSize-1) + "张" // the window ends inside 张
-	tests := []struct {
-		name, in, enc string
-	}{
-		{"UTF8", text, "UTF-8"},
-		{"UTF8BOM", "\ufeff" + text, "UTF-8"},
-		{"GB18030", gb, "GB18030"},
-		{"UTF8SplitAtWindow", long, "UTF-8"},
-		{"Empty", "", "UTF-8"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, enc, err := Decode(strings.NewReader(tt.in))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if enc != tt.enc {
-				t.Errorf("encoding: got %s, want %s", enc, tt.enc)
-			}
-			out, _ := io.ReadAll(r)
-			want := strings.TrimPrefix(tt.in, "\ufeff")
-			if tt.enc == "GB18030" {
-				want = text
-			}
-			if string(out) != want {
-				t.Errorf("decoded: got %d bytes, want %d", len(out), len(want))
-			}
-		})
-	}
-}
-
 func TestReadCSVGB18030(t *testing.T) {
 	gb, err := simplifiedchinese.GB18030.NewEncoder().String(lines(goodPersons()...))
 	if err != nil {
@@ -543,6 +508,41 @@ func TestReadCSVTabSeparated(t *testing.T) {
 	b, errs := readCSV(t, text, "", "")
 	if len(errs) > 0 || len(b.Households) != 2 {
 		t.Fatalf("got %d households, errors:\n%s want 2 and none", len(b.Households), errText(errs))
+	}
+}
+
+func TestReadCSVSemicolonSeparated(t *testing.T) {
+	text := strings.ReplaceAll(lines(goodPersons()...), ",", ";")
+	b, errs := readCSV(t, text, "", "")
+	if len(errs) > 0 || len(b.Households) != 2 {
+		t.Fatalf("got %d households, errors:\n%s want 2 and none", len(b.Households), errText(errs))
+	}
+}
+
+// TestReadCSVCutOff reads files that end inside a quoted cell: the rows
+// after the quote are in doubt, and so is every household.
+func TestReadCSVCutOff(t *testing.T) {
+	var many []string // more rows than open reads ahead
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("H%d,户主,王芳,%s,440103002101,岭南街道2号,农村,,,,", i+3, idOther2))
+	}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"AmongFirstRows", lines(goodPersons()...) + "H3,户主,\"赵", "persons.csv: the file cannot be read past line 6"},
+		{"AfterFirstRows", lines(append(goodPersons(), many...)...) + "H99,户主,\"赵", "persons.csv: the file cannot be read past line 18"},
+		{"InHeader", "\"户编号,姓名\n" + lines(goodPersons()[1:]...), "persons.csv: the file cannot be read past line 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, errs := readCSV(t, tt.in, "", "")
+			if got := errText(errs); !strings.Contains(got, tt.want) {
+				t.Errorf("errors:\n%s want %q", got, tt.want)
+			}
+			if len(b.Households) != 0 {
+				t.Errorf("households: got %d, want 0", len(b.Households))
+			}
+		})
 	}
 }
 
@@ -589,9 +589,9 @@ func TestDates(t *testing.T) {
 		{"2024--03-01", false, civil.Date{}, false},
 	}
 	for _, tt := range tests {
-		got, ok := parseDate(tt.in, tt.worksheet)
+		got, ok := tabular.ParseDate(tt.in, tt.worksheet)
 		if ok != tt.ok || ok && got != tt.want {
-			t.Errorf("parseDate(%q, %v): got %s %v, want %s %v", tt.in, tt.worksheet, got, ok, tt.want, tt.ok)
+			t.Errorf("ParseDate(%q, %v): got %s %v, want %s %v", tt.in, tt.worksheet, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -610,9 +610,9 @@ func TestAmountFromWorksheet(t *testing.T) {
 		{"1e3", true, 100000, true},
 	}
 	for _, tt := range tests {
-		got, err := parseAmount(tt.in, tt.worksheet)
+		got, err := tabular.ParseAmount(tt.in, tt.worksheet)
 		if (err == nil) != tt.ok || tt.ok && got != tt.want {
-			t.Errorf("parseAmount(%q, %v): got %d %v, want %d ok=%v", tt.in, tt.worksheet, got, err, tt.want, tt.ok)
+			t.Errorf("ParseAmount(%q, %v): got %d %v, want %d ok=%v", tt.in, tt.worksheet, got, err, tt.want, tt.ok)
 		}
 	}
 }

@@ -1,9 +1,6 @@
 package importfile
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -11,78 +8,9 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"safetynet/internal/tabular"
 )
-
-// source yields the rows of one table, CSV or worksheet.
-type source interface {
-	// next returns the next row's number (1-based, as Excel shows it) and
-	// its cells, or io.EOF. The cell slice may be reused by the next call.
-	next() (int, []string, error)
-}
-
-// csvSource reads CSV records, numbering them as Excel numbers the rows of
-// the same file: a blank line is a row, a quoted cell that spans lines is not.
-type csvSource struct {
-	r       *csv.Reader
-	row     int
-	endLine int // the line on which the previous record ended
-}
-
-func newCSVSource(r io.Reader) *csvSource {
-	br := bufio.NewReaderSize(r, 64<<10)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
-	cr.FieldsPerRecord = -1 // ragged rows are read, missing cells are empty
-	cr.LazyQuotes = true    // a stray quote in a name is kept, not fatal
-	cr.ReuseRecord = true
-	return &csvSource{r: cr}
-}
-
-// sniffComma picks the delimiter from the first line: Excel's "Unicode
-// text" export is tab-separated, everything else here is comma-separated.
-func sniffComma(br *bufio.Reader) rune {
-	head, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	if bytes.Count(head, []byte{'\t'}) > bytes.Count(head, []byte{','}) {
-		return '\t'
-	}
-	return ','
-}
-
-func (s *csvSource) next() (int, []string, error) {
-	rec, err := s.r.Read()
-	if err != nil {
-		return 0, nil, err
-	}
-	line, _ := s.r.FieldPos(0)
-	s.row += 1 + max(0, line-s.endLine-1)
-	last, _ := s.r.FieldPos(len(rec) - 1)
-	s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
-	return s.row, rec, nil
-}
-
-// xlsxSource streams a worksheet's rows as raw values: numbers as Excel
-// stores them (so a date is its serial number and a long digit string typed
-// as a number shows as 4.40103199001011E+17), shared strings resolved, and a
-// formula cell as its saved result.
-type xlsxSource struct {
-	rows *excelize.Rows
-	row  int
-}
-
-func (s *xlsxSource) next() (int, []string, error) {
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return 0, nil, err
-		}
-		return 0, nil, io.EOF
-	}
-	s.row++ // Next advances exactly one row, empty rows included
-	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-	return s.row, cells, err
-}
 
 // rawRow is one buffered row.
 type rawRow struct {
@@ -97,9 +25,10 @@ const headerRows = 10
 type reader struct {
 	t       *table
 	label   string // "persons.csv", "sheet 人员": the start of every Field
-	src     source
+	src     tabular.Rows
 	col     []int // col[i] is the cell index of t.Cols[i], -1 when absent
 	pending []rawRow
+	broken  *tabular.SyntaxError // met among the leading rows: next returns it after them
 	xlsx    *xlsxInfo
 	header  int // the row number of the last header row
 }
@@ -154,12 +83,15 @@ type headerError struct {
 // returns the worksheet's merged ranges; it is consulted only when the
 // header is incomplete without it, because excelize must parse the whole
 // worksheet to find them.
-func open(t *table, label string, src source, x *xlsxInfo, merges func() ([]excelize.MergeCell, error)) (*reader, *headerError, error) {
+func open(t *table, label string, src tabular.Rows, x *xlsxInfo, merges func() ([]excelize.MergeCell, error)) (*reader, *headerError, error) {
 	rd := &reader{t: t, label: label, src: src, xlsx: x}
 	var buf []rawRow
 	for len(buf) < headerRows {
-		num, cells, err := src.next()
+		num, cells, err := src.Next()
 		if err == io.EOF {
+			break
+		}
+		if errors.As(err, &rd.broken) {
 			break
 		}
 		if err != nil {
@@ -167,16 +99,22 @@ func open(t *table, label string, src source, x *xlsxInfo, merges func() ([]exce
 		}
 		buf = append(buf, rawRow{num, slices.Clone(cells)})
 	}
+	var (
+		last int
+		herr *headerError
+	)
 	if len(buf) == 0 {
-		return nil, &headerError{format: "the table is empty: it needs a header row naming its columns"}, nil
-	}
-	last, herr := rd.detect(buf)
-	if herr != nil && herr.missing && merges != nil {
+		herr = &headerError{format: "the table is empty: it needs a header row naming its columns"}
+	} else if last, herr = rd.detect(buf); herr != nil && herr.missing && merges != nil {
 		ms, err := merges()
 		if err == nil && len(ms) > 0 {
 			spread(buf, ms)
 			last, herr = rd.detect(buf)
 		}
+	}
+	if se := rd.broken; herr != nil && se != nil {
+		// The break is the likelier cause: it may have swallowed the header.
+		herr = &headerError{format: "the file cannot be read past line %d (%v)", args: []any{se.Line, se.Err}}
 	}
 	if herr != nil {
 		return nil, herr, nil
@@ -333,11 +271,10 @@ func (rd *reader) next() (int, []string, error) {
 		if len(rd.pending) > 0 {
 			num, cells = rd.pending[0].num, rd.pending[0].cells
 			rd.pending = rd.pending[1:]
-		} else if num, cells, err = rd.src.next(); err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return 0, nil, &csvError{line: pe.Line, err: pe.Err}
-			}
+		} else if rd.broken != nil {
+			err, rd.broken = rd.broken, nil
+			return 0, nil, err
+		} else if num, cells, err = rd.src.Next(); err != nil {
 			return 0, nil, err
 		}
 		for _, c := range cells {
@@ -347,12 +284,3 @@ func (rd *reader) next() (int, []string, error) {
 		}
 	}
 }
-
-// csvError is a CSV syntax error that stops reading a file; the rows before
-// it are kept.
-type csvError struct {
-	line int
-	err  error
-}
-
-func (e *csvError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
