@@ -169,6 +169,10 @@ func loadDemo(ctx context.Context, a *app) error {
 		return fmt.Errorf("demo applications: %w", err)
 	}
 	fmt.Printf("Demo applications: %d, at every step of the workflow.\n", n)
+	if n, err = loadDemoVerification(ctx, a.db); err != nil {
+		return fmt.Errorf("demo verification: %w", err)
+	}
+	fmt.Printf("Demo verification: departments' data imported, %d verification reports issued.\n", n)
 	return a.db.SetMeta(ctx, "demo_loaded", time.Now().In(civil.Shanghai).Format("2006-01-02 15:04"))
 }
 

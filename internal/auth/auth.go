@@ -66,24 +66,37 @@ const (
 	// CalendarWrite enters a year's holiday notice: reference data for the
 	// whole system, so administrators' alone.
 	CalendarWrite Permission = "calendar.write"
+	// Household economic-status verification (核对). VerifyRead shows the
+	// data sources, import batches and verification reports; VerifyImport
+	// imports departments' data; VerifyRun verifies a household (with its
+	// authorisation); VerifyAuthorise records a household's signed
+	// authorisation, which those who take applications collect;
+	// SourceAdmin adds a data source to the catalogue.
+	VerifyRead      Permission = "verify.read"
+	VerifyImport    Permission = "verify.import"
+	VerifyRun       Permission = "verify.run"
+	VerifyAuthorise Permission = "verify.authorise"
+	SourceAdmin     Permission = "verify.source"
 )
 
 var rolePermissions = map[Role][]Permission{
 	// Village assistants register households and take applications; they
 	// visit homes, so they see the full contact details of their village.
-	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead, CaseRead, CaseAct},
-	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct},
-	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct},
+	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead, CaseRead, CaseAct, VerifyAuthorise},
+	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyAuthorise},
+	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct, VerifyRead, VerifyRun, VerifyAuthorise},
 	// Supervisors look at statistics and cases across a city or province;
 	// they have no need for full ID numbers.
-	Supervisor:          {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead},
-	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct},
+	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead},
+	// The county's verification centre imports departments' data and
+	// issues the reports (DESIGN.md §1; policy reference §6).
+	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyImport, VerifyRun, VerifyAuthorise},
 	HotlineOperator:     {HouseholdRead, ParamRead, CaseRead},
 	// Partners are outside the civil-affairs staff: no registry, no
 	// parameters.
 	Partner: {},
-	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead},
-	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite, CalendarWrite},
+	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead, VerifyRead},
+	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite, CalendarWrite, VerifyRead, SourceAdmin},
 }
 
 // Valid reports whether r is a known role.

@@ -12,6 +12,7 @@ import (
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
+	"safetynet/internal/pii"
 	"safetynet/internal/verify"
 )
 
@@ -389,7 +390,7 @@ func (db *DB) FailStale(ctx context.Context, before time.Time) (int, error) {
 		return 0, err
 	}
 	for _, id := range ids {
-		err := db.FailBatch(ctx, id, "the import stopped before it finished (the process ended); nothing of it was applied: import the file again")
+		err := db.FailBatch(ctx, id, verify.ProblemText(verify.Problem{Format: "the import stopped before it finished (the process ended); nothing of it was applied: import the file again"}))
 		if err != nil && !apperr.IsCode(err, apperr.Conflict) {
 			return 0, err
 		}
@@ -488,31 +489,41 @@ func (db *DB) CurrentRecords(ctx context.Context, indexes []string) ([]verify.St
 	return out, nil
 }
 
+const authorisationColumns = `id, household_id, county_code, signed_on, valid_until, signers, scope, scan_name, scan_type, scan_size,
+	scan_sha256, revoked_on, revoke_reason, recorded_by, recorded_at`
+
+func scanAuthorisation(sc interface{ Scan(...any) error }, extra ...any) (*verify.Authorisation, error) {
+	var a verify.Authorisation
+	var signers, scope string
+	var at timestamp
+	if err := sc.Scan(append([]any{&a.ID, &a.HouseholdID, &a.County, &a.SignedOn, &a.ValidUntil, &signers, &scope, &a.Scan.Filename, &a.Scan.ContentType,
+		&a.Scan.Size, &a.Scan.SHA256, &a.RevokedOn, &a.RevokeReason, &a.RecordedBy, &at}, extra...)...); err != nil {
+		return nil, err
+	}
+	a.RecordedAt = at.Time
+	if err := json.Unmarshal([]byte(signers), &a.Signers); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(scope), &a.Scope); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
 // Authorisations implements verify.Store.
 func (db *DB) Authorisations(ctx context.Context, household int64) ([]verify.Authorisation, error) {
-	rows, err := db.query(ctx, `SELECT id, household_id, county_code, signed_on, valid_until, signers, scope, scan_name, scan_type, scan_size,
-		scan_sha256, revoked_on, revoke_reason, recorded_by, recorded_at FROM verify_authorisations WHERE household_id = ? ORDER BY signed_on DESC, id DESC`, household)
+	rows, err := db.query(ctx, `SELECT `+authorisationColumns+` FROM verify_authorisations WHERE household_id = ? ORDER BY signed_on DESC, id DESC`, household)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []verify.Authorisation
 	for rows.Next() {
-		var a verify.Authorisation
-		var signers, scope string
-		var at timestamp
-		if err := rows.Scan(&a.ID, &a.HouseholdID, &a.County, &a.SignedOn, &a.ValidUntil, &signers, &scope, &a.Scan.Filename, &a.Scan.ContentType,
-			&a.Scan.Size, &a.Scan.SHA256, &a.RevokedOn, &a.RevokeReason, &a.RecordedBy, &at); err != nil {
+		a, err := scanAuthorisation(rows)
+		if err != nil {
 			return nil, err
 		}
-		a.RecordedAt = at.Time
-		if err := json.Unmarshal([]byte(signers), &a.Signers); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(scope), &a.Scope); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+		out = append(out, *a)
 	}
 	return out, rows.Err()
 }
@@ -544,15 +555,18 @@ func (db *DB) AddAuthorisation(ctx context.Context, a *verify.Authorisation) err
 	})
 }
 
-// AuthorisationScan implements verify.Store.
-func (db *DB) AuthorisationScan(ctx context.Context, id int64) (*verify.Scan, error) {
-	var s verify.Scan
-	err := db.queryRow(ctx, `SELECT scan_name, scan_type, scan_size, scan_sha256, scan FROM verify_authorisations WHERE id = ?`, id).
-		Scan(&s.Filename, &s.ContentType, &s.Size, &s.SHA256, &s.Data)
+// Authorisation implements verify.Store.
+func (db *DB) Authorisation(ctx context.Context, id int64) (*verify.Authorisation, error) {
+	var data []byte
+	a, err := scanAuthorisation(db.queryRow(ctx, `SELECT `+authorisationColumns+`, scan FROM verify_authorisations WHERE id = ?`, id), &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Errorf(apperr.NotFound, "no authorisation %d", id)
 	}
-	return &s, err
+	if err != nil {
+		return nil, err
+	}
+	a.Scan.Data = data
+	return a, nil
 }
 
 // SaveReport implements verify.Store. The number is the county, the year
@@ -561,10 +575,18 @@ func (db *DB) SaveReport(ctx context.Context, r *verify.Report) error {
 	return db.transact(ctx, func(t *Tx) error {
 		r.CreatedBy, r.CreatedAt = audit.ActorFrom(ctx).Username, db.now().UTC().Truncate(time.Microsecond)
 		prefix := r.County + "-" + strconv.Itoa(r.Period.AsOf.Year) + "-"
-		var n int64
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM verify_reports WHERE county_code = ? AND number LIKE ?`, r.County, prefix+"%").Scan(&n); err != nil {
+		// The last number of the county and year, from the unique index
+		// on number (a range, so the index answers it at once).
+		var last sql.NullString
+		col := "number"
+		if db.dialect == Postgres {
+			col = `number COLLATE "C"` // byte order, whatever the database's collation
+		}
+		if err := t.queryRow(ctx, `SELECT MAX(`+col+`) FROM verify_reports WHERE county_code = ? AND `+col+` >= ? AND `+col+` < ?`,
+			r.County, prefix, prefix+"~").Scan(&last); err != nil {
 			return err
 		}
+		n, _ := strconv.ParseInt(strings.TrimPrefix(last.String, prefix), 10, 64)
 		r.Number = fmt.Sprintf("%s%06d", prefix, n+1)
 		changed := false
 		for _, p := range r.Programs {
@@ -640,4 +662,13 @@ func (db *DB) Reports(ctx context.Context, household int64) ([]verify.Report, er
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// IDIndex returns the blind index of an ID number under the store's keys,
+// as the registry and departments' records are indexed ("" without keys).
+func (db *DB) IDIndex(id string) string {
+	if db.keys == nil {
+		return ""
+	}
+	return db.keys.Index(pii.IDNumber, id)
 }

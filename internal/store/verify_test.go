@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"safetynet/internal/apperr"
@@ -176,9 +177,9 @@ func TestVerifyAuthorisationsAndReports(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].Signers[0].Name != "苏一" || list[0].ValidUntil != a.ValidUntil || list[0].RecordedBy != "tester" {
 			t.Fatalf("authorisations %+v, %v", list, err)
 		}
-		scan, err := db.AuthorisationScan(ctx, a.ID)
-		if err != nil || string(scan.Data) != "%PDF-" {
-			t.Fatalf("scan %+v, %v", scan, err)
+		got, err := db.Authorisation(ctx, a.ID)
+		if err != nil || string(got.Scan.Data) != "%PDF-" || got.HouseholdID != h.ID {
+			t.Fatalf("authorisation %+v, %v", got, err)
 		}
 		for i := 1; i <= 2; i++ {
 			r := &verify.Report{HouseholdID: h.ID, County: h.CountyCode, AuthorisationID: a.ID, Period: verify.PeriodBefore(civil.D(2025, 9, 22), 6),
@@ -194,9 +195,9 @@ func TestVerifyAuthorisationsAndReports(t *testing.T) {
 		if err != nil || len(reports) != 2 || reports[0].Number <= reports[1].Number {
 			t.Fatalf("reports %+v, %v", reports, err)
 		}
-		got, err := db.Report(ctx, reports[1].ID)
-		if err != nil || got.Discrepancies[0].Verified != 300 || got.Period.Months() != 6 {
-			t.Fatalf("report %+v, %v", got, err)
+		rep, err := db.Report(ctx, reports[1].ID)
+		if err != nil || rep.Discrepancies[0].Verified != 300 || rep.Period.Months() != 6 {
+			t.Fatalf("report %+v, %v", rep, err)
 		}
 		mustCode(t, mustErr(db.Report(ctx, 9999)), apperr.NotFound)
 	})
@@ -220,17 +221,7 @@ func TestVerifyHousehold(t *testing.T) {
 		if err := db.CreateHousehold(ctx, registry.Scope{Region: tw}, h); err != nil {
 			t.Fatal(err)
 		}
-		base, err := policy.Shipped()
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := base.Clone()
-		for _, p := range []policy.Param{{Key: "verify.reference_months", Text: "6"}, {Key: "verify.authorisation.valid_months", Text: "12"}} {
-			p.Region, p.From, p.Source = "4401", civil.D(2020, 1, 1), "test"
-			if err := set.Add(p); err != nil {
-				t.Fatal(err)
-			}
-		}
+		set := verifyParams(t)
 		asOf := civil.D(2025, 9, 22)
 		snap, err := db.HouseholdAt(ctx, registry.Scope{Region: tw}, h.ID, asOf)
 		if err != nil {
@@ -281,4 +272,63 @@ func TestVerifyHousehold(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestVerifyImportFormats(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		keys := storetest.Keys(t)
+		a := idcard.Make("440103", civil.D(1980, 3, 5), 123)
+		x := excelize.NewFile()
+		x.SetSheetRow("Sheet1", "A1", &[]any{"证件号码", "号牌号码", "车辆价值", "登记日期"})
+		x.SetSheetRow("Sheet1", "A2", &[]any{a, "粤A12345", 158000.5, 45000}) // a number and an Excel serial date
+		x.SetSheetRow("Sheet1", "A3", &[]any{a, "粤B00001", -3, "2020-01-01"})
+		var xlsx bytes.Buffer
+		if err := x.Write(&xlsx); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			name, source, file string
+			body               []byte
+			format             string
+			imported, rejected int64
+			fails              string
+		}{
+			{"XLSX", "vehicle", "veh.xlsx", xlsx.Bytes(), "xlsx", 1, 1, ""},
+			{"JSONLWithABadLine", "death", "death.jsonl", []byte(`{"id_number":"` + a + `","death_date":"2025-08-01"}` + "\n{not json}\n" +
+				`{"id_number":"` + a + `","death_date":"2030-01-01"}` + "\n"), "jsonl", 1, 2, ""},
+			{"TabSeparatedUTF16", "deposit", "dep.txt", utf16LE("id_number\tas_of\tvalue\r\n" + a + "\t2025-06-30\t1000\r\n"), "csv", 1, 0, ""},
+			{"OldExcel", "deposit", "dep.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}, "", 0, 0, ".xls"},
+			{"WrongEncoding", "deposit", "dep.csv", []byte("id_number,as_of,\xff\xfe\xfdvalue\n"), "", 0, 0, "neither UTF-8 nor GB18030"},
+			{"Empty", "deposit", "empty.csv", []byte("\n\n"), "", 0, 0, "empty"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				b, err := importFile(t, db, keys, c.source, c.file, c.body)
+				if c.fails != "" {
+					if err == nil || !strings.Contains(err.Error(), c.fails) {
+						t.Fatalf("got %v, want an error saying %q", err, c.fails)
+					}
+					if got, _ := db.Batch(ctx, b.ID); got.Status != verify.BatchFailed {
+						t.Errorf("batch %+v, want failed", got)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b.Format != c.format || b.Imported != c.imported || b.Rejected != c.rejected {
+					t.Errorf("batch: format %s, %d imported, %d rejected; want %s, %d, %d", b.Format, b.Imported, b.Rejected, c.format, c.imported, c.rejected)
+				}
+			})
+		}
+	})
+}
+
+// utf16LE encodes s as Excel's "Unicode text": UTF-16LE with a byte-order mark.
+func utf16LE(s string) []byte {
+	out := []byte{0xFF, 0xFE}
+	for _, r := range s {
+		out = append(out, byte(r), byte(r>>8))
+	}
+	return out
 }

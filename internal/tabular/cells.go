@@ -71,6 +71,9 @@ func ExactInteger(s string) (string, bool) {
 // stored as 0.30000000000000004: from a worksheet, a value within a
 // millionth of a fen of a whole fen is that fen.
 func ParseAmount(s string, worksheet bool) (money.Fen, error) {
+	if f, ok := plainAmount(s); ok {
+		return f, nil
+	}
 	f, err := money.Parse(s)
 	if err == nil || !worksheet {
 		return f, err
@@ -86,10 +89,47 @@ func ParseAmount(s string, worksheet bool) (money.Fen, error) {
 	return money.Fen(fen), nil
 }
 
+// plainAmount reads the common case of ParseAmount without allocating:
+// digits with at most two decimals, no sign, separators or spaces. It
+// gives what money.Parse gives for such text, and false for anything else
+// (left to money.Parse).
+func plainAmount(s string) (money.Fen, bool) {
+	var whole int64
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		whole = whole*10 + int64(s[i]-'0')
+	}
+	if i > 15 { // money.Parse's limit (and no overflow below)
+		return 0, false
+	}
+	if i == len(s) {
+		return money.Fen(whole * 100), i > 0
+	}
+	if s[i] != '.' || len(s)-i-1 > 2 || (i == 0 && len(s) == 1) {
+		return 0, false
+	}
+	var frac int64
+	for j := i + 1; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return 0, false
+		}
+		frac = frac*10 + int64(s[j]-'0')
+	}
+	if len(s)-i-1 == 1 {
+		frac *= 10
+	}
+	return money.Fen(whole*100 + frac), true
+}
+
 // ParseDate reads 2024-01-02, 2024/1/2, 2024.1.2, 2024年1月2日, 20240102,
 // with any time of day after it ignored; from a worksheet also an Excel
 // serial day number, which is how a date cell is stored.
 func ParseDate(s string, worksheet bool) (civil.Date, bool) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) && s[0] != '0' {
+		// YYYY-MM-DD, the usual form: what the general path below gives it.
+		d := civil.D(atoi(s[:4]), time.Month(atoi(s[5:7])), atoi(s[8:]))
+		return d, d.Valid()
+	}
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
@@ -112,6 +152,13 @@ func ParseDate(s string, worksheet bool) (civil.Date, bool) {
 
 // ParseMonth reads 2024-01, 2024/1, 2024.01, 2024年1月, 202401.
 func ParseMonth(s string) (civil.Month, bool) {
+	if len(s) == 7 && s[4] == '-' && allDigits(s[:4]) && allDigits(s[5:]) && s[0] != '0' {
+		// YYYY-MM, the usual form: what the general path below gives it.
+		if m := atoi(s[5:]); m >= 1 && m <= 12 {
+			return civil.Month{Year: atoi(s[:4]), Month: time.Month(m)}, true
+		}
+		return civil.Month{}, false
+	}
 	if len(s) == 6 && allDigits(s) {
 		m := civil.Month{Year: atoi(s[:4]), Month: time.Month(atoi(s[4:]))}
 		return m, m.Month >= 1 && m.Month <= 12

@@ -53,6 +53,19 @@ type ImportOptions struct {
 // (its message says what and where, and the failed batch keeps it),
 // context errors when cancelled, and the store's errors.
 func Import(ctx context.Context, st BatchStore, f io.ReadSeeker, o ImportOptions) (*Batch, error) {
+	b, err := Begin(ctx, st, f, o)
+	if err != nil || b.Again {
+		return b, err
+	}
+	return Load(ctx, st, b, f, o)
+}
+
+// Begin hashes f and records its batch as loading, or returns the applied
+// batch of the same file with Again set (then there is nothing to load).
+// It is the quick first half of Import: a server answers with the batch
+// and runs Load in the background.
+// Errors: reading f, and the store's errors.
+func Begin(ctx context.Context, st BatchStore, f io.ReadSeeker, o ImportOptions) (*Batch, error) {
 	h := sha256.New()
 	size, err := io.Copy(h, f)
 	if err != nil {
@@ -61,23 +74,27 @@ func Import(ctx context.Context, st BatchStore, f io.ReadSeeker, o ImportOptions
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	b, err := st.BeginBatch(ctx, &Batch{Source: o.Source.Code, FileName: filepath.Base(o.FileName), FileHash: hex.EncodeToString(h.Sum(nil)),
+	return st.BeginBatch(ctx, &Batch{Source: o.Source.Code, FileName: filepath.Base(o.FileName), FileHash: hex.EncodeToString(h.Sum(nil)),
 		FileSize: size, DataAsOf: o.DataAsOf, Scope: o.Scope, StartedBy: o.By, Status: BatchLoading})
-	if err != nil || b.Again {
-		return b, err
-	}
-	if err := load(ctx, st, b, f, size, o); err != nil {
+}
+
+// Load streams f into the loading batch b (from Begin) and applies it;
+// on failure it marks b failed and returns b with the error.
+// Errors: as Import.
+func Load(ctx context.Context, st BatchStore, b *Batch, f io.ReadSeeker, o ImportOptions) (*Batch, error) {
+	if err := load(ctx, st, b, f, b.FileSize, o); err != nil {
 		reason := err.Error()
 		if e := apperr.As(err); e != nil {
-			reason = e.Message
+			reason = ProblemText(Problem{Field: e.Field, Format: e.Format(), Args: textArgs(e.Args())})
 		} else if ctx.Err() != nil {
-			reason = "cancelled"
+			reason = ProblemText(Problem{Format: "the import was cancelled; nothing of it was applied"})
 		}
 		// A cancelled context must not keep the failure from being
 		// recorded.
 		if ferr := st.FailBatch(context.WithoutCancel(ctx), b.ID, reason); ferr != nil {
 			return nil, errors.Join(err, ferr)
 		}
+		b.Status, b.Error = BatchFailed, reason
 		return b, err
 	}
 	return st.FinishBatch(ctx, b.ID)

@@ -113,9 +113,7 @@ type finding struct {
 	sources    uint64 // bit i: Matcher.sources[i] had a record
 	income     [5]int64
 	deposit    int64
-	depositAt  day
 	securities int64
-	secAt      day
 	other      int64
 	vehMax     int64
 	vehTotal   int64
@@ -124,6 +122,8 @@ type finding struct {
 	bizValue   int64
 	medical    int64
 	contribMax int64
+	depositAt  day
+	secAt      day
 	death      day
 	prison     day // admitted on, while serving on AsOf
 	hukouAt    day
@@ -143,6 +143,9 @@ type finding struct {
 
 var hukouEvents = []string{"", "moved_in", "moved_out", "death", "enlisted", "settled_abroad", "other"}
 var schoolStatuses = []string{"", "enrolled", "suspended", "left", "graduated"}
+
+// SchoolStates lists the school source's statuses (Finding.School).
+var SchoolStates = schoolStatuses[1:]
 
 func indexOf(list []string, s string) uint8 {
 	for i, v := range list {
@@ -198,8 +201,12 @@ type Matcher struct {
 	to      int
 	asOf    day
 	slot    map[Key]int32
-	at      []int32 // per slot: index into fs, -1 for none yet
-	fs      []finding
+	at      []int32 // per slot: index of its finding (see found), -1 for none yet
+	// fs holds the findings in chunks of findingChunk (the first grows
+	// up to that), so that a batch of millions never copies them all to
+	// grow, nor holds the old and the new copy at once.
+	fs  [][]finding
+	nfs int32 // findings in fs
 	// Matched counts the records that found a person, per source.
 	Matched []int64
 }
@@ -232,6 +239,32 @@ func (m *Matcher) Person(k Key) int32 {
 	return s
 }
 
+// findingChunk is the number of findings in a chunk of Matcher.fs (1 <<
+// findingBits): about 700 KB.
+const (
+	findingBits  = 12
+	findingChunk = 1 << findingBits
+)
+
+// newFinding adds an empty finding and returns its index.
+func (m *Matcher) newFinding() int32 {
+	i := m.nfs
+	c := int(i >> findingBits)
+	if c == len(m.fs) {
+		n := findingChunk
+		if c == 0 {
+			n = 0 // the first chunk grows: one household needs only a few
+		}
+		m.fs = append(m.fs, make([]finding, 0, n))
+	}
+	m.fs[c] = append(m.fs[c], finding{})
+	m.nfs++
+	return i
+}
+
+// found returns the finding with index i.
+func (m *Matcher) found(i int32) *finding { return &m.fs[i>>findingBits][i&(findingChunk-1)] }
+
 // Persons is the number of persons registered.
 func (m *Matcher) Persons() int { return len(m.at) }
 
@@ -246,11 +279,10 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 	m.Matched[src]++
 	i := m.at[s]
 	if i < 0 {
-		i = int32(len(m.fs))
-		m.fs = append(m.fs, finding{})
+		i = m.newFinding()
 		m.at[s] = i
 	}
-	f := &m.fs[i]
+	f := m.found(i)
 	f.sources |= 1 << uint(src)
 	a := &m.acc[src]
 	inPeriod := func() bool {
@@ -300,7 +332,7 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 		if to := parseDay(get(v, a.to)); to != 0 && to <= m.asOf {
 			return true // expired
 		}
-		f.disCat = 1 + indexOf(disabilityCodes(), get(v, a.cat))
+		f.disCat = 1 + indexOf(disabilityCodeList, get(v, a.cat))
 		if g := num(get(v, a.grade)); g > 0 && g < 256 {
 			f.disGrade = uint8(g)
 		}
@@ -311,6 +343,10 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 	}
 	return true
 }
+
+// disabilityCodeList is disabilityCodes() made once: Add and fill read it
+// for every record and finding.
+var disabilityCodeList = disabilityCodes()
 
 var incomeTypeCodes = func() []string {
 	out := make([]string, len(registry.IncomeTypes))
@@ -418,18 +454,40 @@ func (m *Matcher) Finding(k Key) *Finding {
 	if !ok || m.at[s] < 0 {
 		return nil
 	}
-	return m.export(&m.fs[m.at[s]])
+	out := &Finding{}
+	m.fill(m.found(m.at[s]), out)
+	return out
 }
 
-func (m *Matcher) export(f *finding) *Finding {
-	out := &Finding{
+// FindingAt fills f with what was found about the person in slot s (as
+// Person returned it) and reports whether anything was; when nothing was,
+// or s is no slot, f is left empty. f's maps and slice are emptied and
+// reused rather than replaced, so that a batch reading the findings of
+// millions of persons, slot by slot, allocates next to nothing; read f
+// before the next call.
+func (m *Matcher) FindingAt(s int32, f *Finding) bool {
+	if s < 0 || int(s) >= len(m.at) || m.at[s] < 0 {
+		m.fill(&finding{}, f)
+		return false
+	}
+	m.fill(m.found(m.at[s]), f)
+	return true
+}
+
+// fill sets out to what f holds, reusing out's maps and slice.
+func (m *Matcher) fill(f *finding, out *Finding) {
+	income, assets := out.Income, out.Assets
+	clear(income)
+	clear(assets)
+	*out = Finding{
+		Sources: out.Sources[:0], Income: income, Assets: assets,
 		MedicalOutOfPocket: money.Fen(f.medical), ContributionMonths: int(f.contribMon), ContributionBase: money.Fen(f.contribMax),
 		UnemploymentMonths: int(f.unemplMon), Death: f.death.date(), InPrisonSince: f.prison.date(),
 		HukouEvent: hukouEvents[f.hukou], HukouEventOn: f.hukouAt.date(), DisabilityGrade: int(f.disGrade), School: schoolStatuses[f.school],
 		BusinessOwner: f.owner,
 	}
 	if f.disCat > 0 {
-		out.DisabilityCategory = disabilityCodes()[f.disCat-1]
+		out.DisabilityCategory = disabilityCodeList[f.disCat-1]
 	}
 	for i := range m.sources {
 		if f.sources&(1<<uint(i)) != 0 {
@@ -459,5 +517,4 @@ func (m *Matcher) export(f *finding) *Finding {
 	put(registry.AssetDeposit, AssetTotal{Count: min(1, int(f.deposit)), Value: money.Fen(f.deposit)})
 	put(registry.AssetSecurities, AssetTotal{Count: min(1, int(f.securities)), Value: money.Fen(f.securities)})
 	put(registry.AssetOther, AssetTotal{Count: min(1, int(f.other)), Value: money.Fen(f.other)})
-	return out
 }

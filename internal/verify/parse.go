@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"safetynet/internal/apperr"
@@ -159,11 +160,12 @@ func (p *Parser) Unused() []string {
 
 // Parse validates one row into rec (its Values reused) and returns nil, or
 // the row's Reject. A row whose cells are all blank is neither: it returns
-// nil and leaves rec.Values nil, and the caller skips it.
+// nil and leaves rec.Values nil, and the caller skips it. Parse does not
+// change p: goroutines may share a Parser, each with its own Record.
 func (p *Parser) Parse(row int, cells []string, rec *Record) *Reject {
 	blank := true
 	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
+		if trim(c) != "" {
 			blank = false
 			break
 		}
@@ -180,7 +182,7 @@ func (p *Parser) Parse(row int, cells []string, rec *Record) *Reject {
 	for i, c := range p.cols {
 		cell := ""
 		if c >= 0 && c < len(cells) {
-			cell = strings.TrimSpace(cells[c])
+			cell = trim(cells[c])
 		}
 		v, format, args := p.value(&p.src.Fields[i], i, cell)
 		if format != "" {
@@ -224,9 +226,13 @@ func (p *Parser) value(f *Field, i int, s string) (string, string, []string) {
 	}
 	switch f.Type {
 	case TypeID:
-		s = tabular.PlainDigits(s)
-		if tabular.SciNumber(s) {
-			return "", "Excel stored the ID number as a number (%s) and lost digits: format the column as text and export again", []string{s}
+		// 17 ASCII digits and a check character have no spaces or
+		// full-width digits to remove and are no scientific notation.
+		if len(s) != 18 || !canonical(s[:17], "ddddddddddddddddd") {
+			s = tabular.PlainDigits(s)
+			if tabular.SciNumber(s) {
+				return "", "Excel stored the ID number as a number (%s) and lost digits: format the column as text and export again", []string{s}
+			}
 		}
 		id, err := idcard.ParseAt(s, p.today)
 		if err != nil {
@@ -235,10 +241,16 @@ func (p *Parser) value(f *Field, i int, s string) (string, string, []string) {
 		}
 		return id.Number, "", nil
 	case TypeText:
-		if n := utf8.RuneCountInString(s); n > maxText {
-			return "", "the text is %s characters long, at most %s are kept: is a quote missing in the file?", []string{strconv.Itoa(n), strconv.Itoa(maxText)}
+		// A text has at most as many characters as bytes: count only a
+		// long one.
+		if len(s) > maxText {
+			if n := utf8.RuneCountInString(s); n > maxText {
+				return "", "the text is %s characters long, at most %s are kept: is a quote missing in the file?", []string{strconv.Itoa(n), strconv.Itoa(maxText)}
+			}
 		}
-		if strings.ContainsRune(s, utf8.RuneError) {
+		// What strings.ContainsRune(s, utf8.RuneError) finds (a byte that
+		// is not UTF-8, or U+FFFD itself), without decoding every rune.
+		if !utf8.ValidString(s) || strings.Contains(s, "\uFFFD") {
 			return "", "the text has characters that are not valid in UTF-8 or GB18030: is the file's encoding right?", nil
 		}
 		return s, "", nil
@@ -277,6 +289,9 @@ func (p *Parser) value(f *Field, i int, s string) (string, string, []string) {
 		if d.Year < 1900 {
 			return "", "the date %s is too far in the past", []string{d.String()}
 		}
+		if canonical(s, "dddd-dd-dd") {
+			return s, "", nil // what d.String() gives, without formatting it
+		}
 		return d.String(), "", nil
 	case TypeMonth:
 		m, ok := tabular.ParseMonth(s)
@@ -293,10 +308,18 @@ func (p *Parser) value(f *Field, i int, s string) (string, string, []string) {
 		if m.Year < 1900 {
 			return "", "the month %s is too far in the past", []string{m.String()}
 		}
+		if canonical(s, "dddd-dd") {
+			return s, "", nil // what m.String() gives, without formatting it
+		}
 		return m.String(), "", nil
 	case TypeEnum:
 		if p.worksheet {
 			s = strings.TrimSuffix(s, ".0")
+		}
+		// A code or label as written is its own key (headerKey changes
+		// nothing in it): look it up before normalising.
+		if v, ok := p.enums[i][s]; ok {
+			return v, "", nil
 		}
 		if v, ok := p.enums[i][headerKey(s)]; ok {
 			return v, "", nil
@@ -316,6 +339,45 @@ func (p *Parser) value(f *Field, i int, s string) (string, string, []string) {
 		return "", "%q is not yes or no: write 是 or 否", []string{s}
 	}
 	return "", "unknown field type %q", []string{string(f.Type)}
+}
+
+// trim is strings.TrimSpace with a shortcut for the usual cell, which
+// starts and ends with a character that is not a space.
+func trim(s string) string {
+	if len(s) == 0 {
+		return s
+	}
+	if a, z := s[0], s[len(s)-1]; a < utf8.RuneSelf && z < utf8.RuneSelf {
+		if a > ' ' && z > ' ' {
+			return s // no ASCII space is above ' '
+		}
+	} else {
+		first, _ := utf8.DecodeRuneInString(s)
+		last, _ := utf8.DecodeLastRuneInString(s)
+		if !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+			return s
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// canonical reports whether s has the shape of pattern, where d stands for
+// an ASCII digit and every other byte for itself. A valid date or month of
+// the shape "dddd-dd-dd" or "dddd-dd" is already in its canonical form.
+func canonical(s, pattern string) bool {
+	if len(s) != len(pattern) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if pattern[i] == 'd' {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		} else if s[i] != pattern[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // ranged checks v against f's bounds and formats it.

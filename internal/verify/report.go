@@ -21,6 +21,16 @@ const (
 	StatusNotAuthorised = "not_authorised" // outside the authorisation's scope
 )
 
+// SourceStatuses lists a source's possible results in a report.
+var SourceStatuses = []string{StatusMatched, StatusNoRecord, StatusNoData, StatusNotAuthorised}
+
+// FlagCodes lists the codes of Flag.
+var FlagCodes = []string{"deceased", "in_prison", "business_owner", "vehicles", "vehicle_above_limit", "properties", "properties_above_limit",
+	"financial_above_limit", "moved_out", "unemployment_benefit", "contributions"}
+
+// StatusItems lists the discrepancy items that are not amounts.
+var StatusItems = []string{"death", "disability", "school"}
+
 // Report is a verification report (核对报告) for one household: what each
 // source said, where it differs from the declaration, and what the rules
 // engine concludes on verified values. "Check only, do not decide"

@@ -79,6 +79,9 @@ const (
 	UseInfo         Use = "info"
 )
 
+// UseList lists every Use, in the order forms offer them.
+var UseList = []Use{UseIncome, UseAsset, UseDeath, UsePrison, UseHukou, UseMedical, UseDisability, UseSchool, UseUnemployment, UseContribution, UseInfo}
+
 // Uses lists every Use with the field codes it needs.
 var Uses = map[Use][]string{
 	UseIncome:       {"month", "amount"},

@@ -15,6 +15,9 @@ const (
 	BatchFailed  = "failed"  // stopped (bad file, cancelled, process killed): nothing applied
 )
 
+// BatchStatuses lists every batch status.
+var BatchStatuses = []string{BatchLoading, BatchApplied, BatchFailed}
+
 // Batch is one import of one file of one source, with its provenance.
 type Batch struct {
 	ID       int64  `json:"id"`
@@ -45,6 +48,25 @@ type Batch struct {
 	// Again is set (not stored) when BeginBatch found this file already
 	// applied: the import changed nothing.
 	Again bool `json:"again,omitempty"`
+}
+
+// Problem returns why the batch failed, as a Problem that the web layer
+// can show in the user's language; ok is false for a batch that did not
+// fail or whose reason is plain text.
+func (b *Batch) Problem() (p Problem, ok bool) {
+	if b.Error == "" || b.Error[0] != '{' {
+		return Problem{}, false
+	}
+	return p, json.Unmarshal([]byte(b.Error), &p) == nil && p.Format != ""
+}
+
+// ProblemText stores a Problem as a batch's Error.
+func ProblemText(p Problem) string {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return p.Format
+	}
+	return string(b)
 }
 
 // StoredRecord is a record as kept: keyed by the ID number's blind index,
@@ -86,9 +108,9 @@ type Store interface {
 	Authorisations(ctx context.Context, householdID int64) ([]Authorisation, error)
 	// AddAuthorisation stores a completed authorisation and its scan.
 	AddAuthorisation(ctx context.Context, a *Authorisation) error
-	// AuthorisationScan returns an authorisation's scanned form.
+	// Authorisation returns one authorisation with its scan's content.
 	// Errors: NotFound.
-	AuthorisationScan(ctx context.Context, id int64) (*Scan, error)
+	Authorisation(ctx context.Context, id int64) (*Authorisation, error)
 
 	// CurrentRecords returns the current records of the persons with the
 	// given blind indexes.

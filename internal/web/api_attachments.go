@@ -178,18 +178,24 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) error {
 	if sum := sha256.Sum256(f.Data); hex.EncodeToString(sum[:]) != f.SHA256 {
 		return errors.New("attachment " + strconv.FormatInt(id, 10) + " does not match its SHA-256 digest")
 	}
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename})
+	return serveFile(w, f.Filename, f.ContentType, f.Data)
+}
+
+// serveFile sends an uploaded document as a download that the browser
+// never renders in the application's origin.
+func serveFile(w http.ResponseWriter, name, contentType string, data []byte) error {
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name})
 	if disposition == "" {
 		disposition = "attachment"
 	}
 	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", disposition)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
-	w.Write(f.Data)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
 	return nil
 }
 

@@ -193,7 +193,11 @@ func (s *Server) authorize(perm auth.Permission, api bool, h http.HandlerFunc) h
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, s.MaxUpload+formRoom)
+			limit := s.MaxUpload
+			if perm == auth.VerifyImport {
+				limit = max(limit, s.MaxImport) // departments' files, streamed to disk
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit+formRoom)
 		}
 		if p.SessionID != "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			token := r.Header.Get("X-CSRF-Token")

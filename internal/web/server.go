@@ -21,6 +21,7 @@ import (
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/store"
+	"safetynet/internal/verify"
 )
 
 // Server holds what the handlers need.
@@ -46,6 +47,12 @@ type Server struct {
 	SecureCookies bool
 	// MaxUpload is the largest accepted upload in bytes.
 	MaxUpload int64
+	// MaxImport is the largest department's file accepted for import, in
+	// bytes; it is streamed to a temporary file, never held in memory.
+	MaxImport int64
+	// Verify keeps verification's sources, batches, authorisations and
+	// reports.
+	Verify verify.Store
 	// Ready reports whether the server may take traffic (schema current,
 	// keys loaded); nil means ready.
 	Ready func(ctx context.Context) error
@@ -63,12 +70,13 @@ type Server struct {
 	started   time.Time
 	params    versionedCache[*policy.Set]
 	calendars versionedCache[*calendar.Calendar]
+	imports   imports
 }
 
 // New returns a server with its routes registered.
 func New(db *store.DB, authSvc *auth.Service, log *slog.Logger) *Server {
-	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Enrollments: db, Attachments: db, Notices: db, Stats: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
-		MaxUpload: 32 << 20, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
+	s := &Server{DB: db, Registry: db, Params: db, Cases: db, Enrollments: db, Attachments: db, Notices: db, Stats: db, Verify: db, Auth: authSvc, Regions: region.Embedded(), Log: log,
+		MaxUpload: 32 << 20, MaxImport: 8 << 30, mux: http.NewServeMux(), metrics: newMetrics(), started: time.Now()}
 	s.Sender = auth.LogSender{Log: log}
 	s.Citizens = auth.NewCitizens(db, auth.SenderFunc(func(ctx context.Context, phone, code string) error {
 		return s.Sender.Send(ctx, phone, code) // the Sender set when the code is sent

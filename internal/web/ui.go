@@ -73,6 +73,21 @@ func (s *Server) registerUI() {
 	s.handle("GET /audit", auth.AuditRead, s.auditPage)
 	s.handle("GET /parameters", auth.ParamRead, s.paramsPage)
 	s.handle("POST /parameters", auth.ParamWrite, s.addParamSubmit)
+	s.handle("GET /verification", auth.VerifyRead, s.verificationPage)
+	s.handle("POST /verification/sources", auth.SourceAdmin, s.addSourceSubmit)
+	s.handle("GET /verification/sources/{code}", auth.VerifyRead, s.sourcePage)
+	s.handle("POST /verification/sources/{code}/imports", auth.VerifyImport, s.importSourceSubmit)
+	s.handle("GET /verification/batches/{id}", auth.VerifyRead, s.batchPage)
+	s.handle("GET /verification/batches/{id}/rejects.csv", auth.VerifyRead, s.rejectsCSV)
+	s.handle("GET /households/{id}/verification", auth.HouseholdRead, s.householdVerificationPage)
+	s.handle("POST /households/{id}/authorisations", auth.VerifyAuthorise, s.addAuthorisationSubmit)
+	s.handle("GET /authorisations/{id}/scan", auth.PIIView, s.scanDownload)
+	s.handle("POST /households/{id}/verify", auth.VerifyRun, s.verifySubmit)
+	s.handle("GET /verification/reports/{id}", auth.VerifyRead, s.reportPage)
+	s.handle("GET /verification/runs", auth.VerifyRead, s.runsPage)
+	s.handle("POST /verification/runs", auth.VerifyRun, s.startRunSubmit)
+	s.handle("GET /verification/runs/{id}", auth.VerifyRead, s.runPage)
+	s.handle("POST /verification/runs/{id}/reviews", auth.CaseAct, s.runReviewsSubmit)
 	s.handle("GET /calendar", auth.SignedIn, s.calendarPage)
 	s.handle("POST /calendar", calendarWrite, s.addCalendarSubmit)
 	// Anything else is a "not found" page (JSON under /api/).
@@ -350,6 +365,7 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		{"/households", l.T("Households"), auth.HouseholdRead},
 		{"/households/new", l.T("New household"), auth.HouseholdWrite},
 		{"/import", l.T("Import"), auth.RegistryImport},
+		{"/verification", l.T("Verification"), auth.VerifyRead},
 		{"/parameters", l.T("Policy parameters"), auth.ParamRead},
 		{"/calendar", l.T("Working-day calendar"), auth.SignedIn},
 		{"/audit", l.T("Audit log"), auth.AuditRead},

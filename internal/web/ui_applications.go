@@ -317,6 +317,9 @@ type applicationPage struct {
 	Upload *uploadForm
 	// Conflict is set when the action posted met a newer version.
 	Conflict string
+	// Verification lists the household's verification reports issued for
+	// this application, when the user may see or run verification.
+	Verification *applicationVerification
 
 	today civil.Date
 	// failed, values, checked and errs are a rejected action's form, shown
@@ -604,6 +607,10 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, pg *app
 		pg.Decision = dv
 	}
 	if err := s.showAttachments(r, l, pg, v); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if pg.Verification, err = s.applicationVerificationOf(r, l, a, pg.SeesHousehold); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

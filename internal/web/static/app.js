@@ -81,9 +81,37 @@
     });
   });
 
+  // A job in progress (an import batch, a verification run): follow its
+  // progress from the API, and show the finished job when it is done. The
+  // element names the API address (data-follow) and the status it has
+  // while running (data-while).
+  function followJob() {
+    var card = document.querySelector("[data-follow]");
+    if (!card || !window.fetch) return;
+    var url = card.getAttribute("data-follow"), running = card.getAttribute("data-while");
+    var bar = card.querySelector(".progress-bar");
+    var progress = card.querySelector(".progress");
+    var count = card.querySelector("[data-count]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (!j) return;
+          if (j.status !== running) { window.location.reload(); return; }
+          if (bar) bar.style.width = j.percent + "%";
+          if (progress) progress.setAttribute("aria-valuenow", String(j.percent));
+          if (count) count.textContent = String(j[count.getAttribute("data-count")]);
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    window.setTimeout(poll, 500);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupMembers();
     focusFirstError();
     guardSubmits();
+    followJob();
   });
 })();
