@@ -31,11 +31,12 @@ const (
 	TriggerScheduled    = "scheduled"     // 定期复核
 	TriggerChangeReport = "change_report" // 家庭情况变化报告
 	TriggerRefusals     = "refusals"      // 连续拒绝就业
-	TriggerOther        = "other"         // 其他（投诉举报、核对发现等）
+	TriggerVerification = "verification"  // 经济状况核对发现（verify.OpenReviews）
+	TriggerOther        = "other"         // 其他（投诉举报等）
 )
 
 // Triggers lists the review triggers.
-var Triggers = []string{TriggerScheduled, TriggerChangeReport, TriggerRefusals, TriggerOther}
+var Triggers = []string{TriggerScheduled, TriggerChangeReport, TriggerRefusals, TriggerVerification, TriggerOther}
 
 // Outcomes of a review.
 const (

@@ -276,7 +276,7 @@ func TestVerificationRun(t *testing.T) {
 			t.Fatalf("result after the review: %+v", ch)
 		}
 		review, err := db.Application(ctx, registry.Scope{}, ch.ReviewApplicationID)
-		if err != nil || review.Purpose != casework.PurposeReview || review.EnrollmentID != r.enrollment || review.Trigger != casework.TriggerOther ||
+		if err != nil || review.Purpose != casework.PurposeReview || review.EnrollmentID != r.enrollment || review.Trigger != casework.TriggerVerification ||
 			!strings.Contains(review.Reason, ch.ReportNumber) || !strings.Contains(review.Reason, "核对") {
 			t.Fatalf("review %+v, %v", review, err)
 		}

@@ -533,7 +533,7 @@ type Reviews struct {
 // OpenReviews feeds a finished run into the periodic reviews: for every
 // household whose verdict or amount in an enrolled program would change,
 // it opens a review of the active enrollment (casework.NewReview, trigger
-// "other": 核对发现) citing the run and the report, unless the program has
+// "verification": 核对发现) citing the run and the report, unless the program has
 // an open application or review already. It is idempotent: the review is
 // recorded on the result and never opened twice. env's actor opens them
 // (casework.System for a job).
@@ -595,7 +595,7 @@ func openReviews(ctx context.Context, st RunStore, cases ReviewStore, run *Run, 
 			continue
 		}
 		// The head answers for the household, as for a scheduled review.
-		c, err := casework.NewReview(es[i], h.Members[0].Person.ID, casework.TriggerOther, reviewNote(run, r, p), env)
+		c, err := casework.NewReview(es[i], h.Members[0].Person.ID, casework.TriggerVerification, reviewNote(run, r, p), env)
 		if err == nil {
 			err = cases.CreateApplication(ctx, scope, c)
 		}
