@@ -96,12 +96,16 @@ func (db *DB) HouseholdAt(ctx context.Context, scope registry.Scope, id int64, d
 		if !m.Active(d) {
 			continue
 		}
-		if err := db.versionAt(ctx, "person", m.Person.ID, end, &m.Person); err != nil {
+		// Into a fresh person: a field an old version left out (an
+		// omitted empty value) must not keep today's value.
+		var p registry.Person
+		if err := db.versionAt(ctx, "person", m.Person.ID, end, &p); err != nil {
 			if apperr.IsCode(err, apperr.NotFound) {
 				continue // registered after d, though recorded as joining earlier
 			}
 			return nil, err
 		}
+		m.Person = p
 		h.Members = append(h.Members, m)
 	}
 	rows, err := db.query(ctx, "SELECT "+incomeColumns+` FROM incomes WHERE household_id = ? AND month <= ?

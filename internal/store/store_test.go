@@ -317,13 +317,29 @@ func TestHouseholdAt(t *testing.T) {
 			t.Fatalf("on 2025-06-10: got address %q, %d members, incomes %+v", after.Household.Address, len(after.Household.Members), after.Incomes)
 		}
 		mustCode(t, mustErr(db.HouseholdAt(ctx, all, h.ID, civil.D(2025, 2, 1))), apperr.NotFound)
+		// A disability certified later does not show on an earlier day,
+		// though the earlier version left the empty field out.
+		head, err := db.Person(ctx, all, h.Members[0].Person.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head.DisabilityCategory, head.DisabilityGrade = registry.DisPhysical, 2
+		if err := db.UpdatePerson(ctx, all, head); err != nil {
+			t.Fatal(err)
+		}
+		if before, _ = db.HouseholdAt(ctx, all, h.ID, civil.D(2025, 4, 1)); before.Household.Members[0].Person.DisabilityGrade != 0 {
+			t.Errorf("on 2025-04-01 the head has today's disability grade %d", before.Household.Members[0].Person.DisabilityGrade)
+		}
+		if now, _ := db.HouseholdAt(ctx, all, h.ID, civil.D(2025, 6, 10)); now.Household.Members[0].Person.DisabilityGrade != 2 {
+			t.Errorf("on 2025-06-10 the head's disability grade is %d, want 2", now.Household.Members[0].Person.DisabilityGrade)
+		}
 		cur2, _ := db.Incomes(ctx, all, h.ID)
 		if len(cur2) != 1 || cur2[0].Amount != money.Yuan(2100) {
 			t.Fatalf("current incomes: got %+v", cur2)
 		}
 		vs, _ := db.Versions(ctx, all, h.ID)
-		if len(vs) != 4 { // household v1, v2, two persons v1
-			t.Fatalf("got %d versions, want 4", len(vs))
+		if len(vs) != 5 { // household v1, v2, two persons v1, the head's v2
+			t.Fatalf("got %d versions, want 5", len(vs))
 		}
 	})
 }

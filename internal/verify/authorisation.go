@@ -101,7 +101,7 @@ func (a *Authorisation) Complete(h *registry.Household, sources []Source, params
 			switch {
 			case !ok:
 				l.Addf("signers["+strconv.Itoa(i)+"].for", "a guardian can sign only for members of the household")
-			case !needsGuardian(&ward.Person, a.SignedOn):
+			case !NeedsGuardian(&ward.Person, a.SignedOn):
 				l.Addf("signers["+strconv.Itoa(i)+"].for", "%s is an adult with full capacity and must sign in person", ward.Person.Name)
 			default:
 				covered[w] = true
@@ -131,7 +131,7 @@ func (a *Authorisation) Complete(h *registry.Household, sources []Source, params
 
 // needsGuardian: a minor, or a person whose intellectual or mental
 // disability may leave them without full civil capacity (民法典第二十二条).
-func needsGuardian(p *registry.Person, on civil.Date) bool {
+func NeedsGuardian(p *registry.Person, on civil.Date) bool {
 	return p.Birth.YearsAt(on) < guardianAge ||
 		p.DisabilityCategory == registry.DisIntellectual || p.DisabilityCategory == registry.DisMental
 }

@@ -9,7 +9,6 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/auth"
 	"safetynet/internal/casework"
-	"safetynet/internal/civil"
 	"safetynet/internal/money"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
@@ -205,7 +204,7 @@ func (s *Server) authorisationForm(l lang, pg *householdVerificationView, h *reg
 	pg.SignedOn = formField{Name: "signed_on", Label: l.T("Signed on"), Kind: "date", Value: signed, Required: true, Error: errs.take("signed_on")}
 	var adults []option
 	for _, m := range h.Members {
-		if !verifyNeedsGuardian(&m.Person, today) && m.Person.Death.IsZero() {
+		if !verify.NeedsGuardian(&m.Person, today) && m.Person.Death.IsZero() {
 			adults = append(adults, option{strconv.FormatInt(m.Person.ID, 10), m.Person.Name})
 		}
 	}
@@ -214,7 +213,7 @@ func (s *Server) authorisationForm(l lang, pg *householdVerificationView, h *reg
 			continue
 		}
 		id := strconv.FormatInt(m.Person.ID, 10)
-		f := signerField{PersonID: m.Person.ID, Name: m.Person.Name, Guardian: verifyNeedsGuardian(&m.Person, today)}
+		f := signerField{PersonID: m.Person.ID, Name: m.Person.Name, Guardian: verify.NeedsGuardian(&m.Person, today)}
 		if f.Guardian {
 			opts := append([]option{{"", l.T("(signs in person)")}}, adults...)
 			f.Select = formField{Name: "guardian." + id, Label: l.T("Signed for %s by the guardian", m.Person.Name), Kind: "select",
@@ -239,18 +238,11 @@ func (s *Server) authorisationForm(l lang, pg *householdVerificationView, h *reg
 	if m := errs.take("signers"); m != "" {
 		pg.AuthProblems = append(pg.AuthProblems, m)
 	}
-	for k, m := range errs {
+	for k := range errs {
 		if strings.HasPrefix(k, "signers[") || strings.HasPrefix(k, "scope[") {
 			pg.AuthProblems = append(pg.AuthProblems, errs.take(k))
-		} else if k == "authorisation" {
-			_ = m
 		}
 	}
-}
-
-// verifyNeedsGuardian mirrors verify's rule for who may be signed for.
-func verifyNeedsGuardian(p *registry.Person, on civil.Date) bool {
-	return p.Birth.YearsAt(on) < 18 || p.DisabilityCategory == registry.DisIntellectual || p.DisabilityCategory == registry.DisMental
 }
 
 func (s *Server) addAuthorisationSubmit(w http.ResponseWriter, r *http.Request) {
