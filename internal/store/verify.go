@@ -12,6 +12,7 @@ import (
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
+	"safetynet/internal/civil"
 	"safetynet/internal/pii"
 	"safetynet/internal/verify"
 )
@@ -552,6 +553,28 @@ func (db *DB) AddAuthorisation(ctx context.Context, a *verify.Authorisation) err
 			return err
 		}
 		return t.audit(ctx, "verify_authorisation", a.ID, a.County, "create", nil, a)
+	})
+}
+
+// RevokeAuthorisation implements verify.Store.
+func (db *DB) RevokeAuthorisation(ctx context.Context, id int64, on civil.Date, reason string) error {
+	return db.transact(ctx, func(t *Tx) error {
+		var county string
+		var revoked civil.Date
+		err := t.queryRow(ctx, `SELECT county_code, revoked_on FROM verify_authorisations WHERE id = ?`, id).Scan(&county, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.Errorf(apperr.NotFound, "no authorisation %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		if !revoked.IsZero() {
+			return apperr.Errorf(apperr.Conflict, "the authorisation was withdrawn on %s already", revoked)
+		}
+		if _, err := t.exec(ctx, `UPDATE verify_authorisations SET revoked_on = ?, revoke_reason = ? WHERE id = ?`, on, reason, id); err != nil {
+			return err
+		}
+		return t.audit(ctx, "verify_authorisation", id, county, "revoke", nil, map[string]any{"revoked_on": on, "reason": reason})
 	})
 }
 

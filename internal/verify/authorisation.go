@@ -136,6 +136,25 @@ func NeedsGuardian(p *registry.Person, on civil.Date) bool {
 		p.DisabilityCategory == registry.DisIntellectual || p.DisabilityCategory == registry.DisMental
 }
 
+// Revoke checks a household's withdrawal of a on day on, today being
+// today: on the day of signing or later, not in the future, with a reason.
+// Errors: Invalid (revoked_on, reason).
+func (a *Authorisation) Revoke(on, today civil.Date, reason string) error {
+	var l apperr.List
+	switch {
+	case on.IsZero():
+		l.Addf("revoked_on", "the date of the withdrawal is required")
+	case on.Before(a.SignedOn):
+		l.Addf("revoked_on", "the withdrawal on %s is before the signing on %s", on, a.SignedOn)
+	case on.After(today):
+		l.Addf("revoked_on", "the date %s is in the future", on)
+	}
+	if strings.TrimSpace(reason) == "" {
+		l.Addf("reason", "say how the household withdrew it (a signed statement, in person…)")
+	}
+	return l.Err()
+}
+
 // Valid reports whether a may be used on day d.
 func (a *Authorisation) Valid(d civil.Date) bool {
 	return !a.SignedOn.After(d) && !a.ValidUntil.Before(d) && (a.RevokedOn.IsZero() || a.RevokedOn.After(d))

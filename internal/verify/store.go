@@ -108,6 +108,10 @@ type Store interface {
 	Authorisations(ctx context.Context, householdID int64) ([]Authorisation, error)
 	// AddAuthorisation stores a completed authorisation and its scan.
 	AddAuthorisation(ctx context.Context, a *Authorisation) error
+	// RevokeAuthorisation records that the household withdrew an
+	// authorisation on day on, with the reason.
+	// Errors: NotFound; Conflict when it was withdrawn already.
+	RevokeAuthorisation(ctx context.Context, id int64, on civil.Date, reason string) error
 	// Authorisation returns one authorisation with its scan's content.
 	// Errors: NotFound.
 	Authorisation(ctx context.Context, id int64) (*Authorisation, error)

@@ -341,3 +341,40 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.reportOf(r)
 	s.answer(w, r, http.StatusOK, rep, err)
 }
+
+// revokeRequest records a household's withdrawal of its authorisation.
+type revokeRequest struct {
+	RevokedOn civil.Date `json:"revoked_on"`
+	Reason    string     `json:"reason"`
+}
+
+// revokeAuthorisation records the withdrawal of an authorisation of a
+// household in the caller's jurisdiction, and returns the household's id.
+// Errors: NotFound, Invalid, Conflict (withdrawn already).
+func (s *Server) revokeAuthorisation(r *http.Request, req revokeRequest) (int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	a, err := s.Verify.Authorisation(r.Context(), id)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.Registry.Household(r.Context(), scopeOf(r), a.HouseholdID); err != nil {
+		return 0, apperr.Errorf(apperr.NotFound, "no authorisation %d", id)
+	}
+	if err := a.Revoke(req.RevokedOn, s.today(), req.Reason); err != nil {
+		return a.HouseholdID, err
+	}
+	return a.HouseholdID, s.Verify.RevokeAuthorisation(r.Context(), id, req.RevokedOn, strings.TrimSpace(req.Reason))
+}
+
+func (s *Server) apiRevokeAuthorisation(w http.ResponseWriter, r *http.Request) {
+	var req revokeRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	_, err := s.revokeAuthorisation(r, req)
+	s.answer(w, r, http.StatusOK, req, err)
+}

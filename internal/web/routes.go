@@ -91,6 +91,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/households/{id}/authorisations", auth.HouseholdRead, s.apiAuthorisations)
 	s.handle("POST /api/v1/households/{id}/authorisations", auth.VerifyAuthorise, s.apiAddAuthorisation)
 	s.handle("GET /api/v1/authorisations/{id}/scan", auth.PIIView, s.apiAuthorisationScan) // signatures and ID numbers
+	s.handle("POST /api/v1/authorisations/{id}/revoke", auth.VerifyAuthorise, s.apiRevokeAuthorisation)
 	s.handle("POST /api/v1/households/{id}/verify", auth.VerifyRun, s.apiVerifyHousehold)
 	s.handle("GET /api/v1/households/{id}/verification-reports", auth.VerifyRead, s.apiHouseholdReports)
 	s.handle("GET /api/v1/verification/reports/{id}", auth.VerifyRead, s.apiReport)

@@ -82,6 +82,7 @@ func (s *Server) registerUI() {
 	s.handle("GET /households/{id}/verification", auth.HouseholdRead, s.householdVerificationPage)
 	s.handle("POST /households/{id}/authorisations", auth.VerifyAuthorise, s.addAuthorisationSubmit)
 	s.handle("GET /authorisations/{id}/scan", auth.PIIView, s.scanDownload)
+	s.handle("POST /authorisations/{id}/revoke", auth.VerifyAuthorise, s.revokeSubmit)
 	s.handle("POST /households/{id}/verify", auth.VerifyRun, s.verifySubmit)
 	s.handle("GET /verification/reports/{id}", auth.VerifyRead, s.reportPage)
 	s.handle("GET /verification/runs", auth.VerifyRead, s.runsPage)

@@ -9,6 +9,7 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/auth"
 	"safetynet/internal/casework"
+	"safetynet/internal/civil"
 	"safetynet/internal/money"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
@@ -24,7 +25,10 @@ type authorisationRow struct {
 	ID                              int64
 	SignedOn, ValidUntil, Status    string
 	StatusClass, Signers, Scope, By string
-	ScanName                        string
+	ScanName, Reason                string
+	// Withdrawable: valid and not withdrawn, so a withdrawal may be
+	// recorded.
+	Withdrawable bool
 }
 
 // signerField is one member's line of the authorisation form: a checkbox
@@ -68,6 +72,12 @@ type householdVerificationView struct {
 	Applications   formField
 	RunProblems    []string
 	Reports        []reportRow
+	// The form that records a withdrawal, shown again for RevokeID with
+	// its messages.
+	RevokeID       int64
+	RevokeOn       formField
+	RevokeReason   formField
+	RevokeProblems []string
 }
 
 func (s *Server) householdVerificationPage(w http.ResponseWriter, r *http.Request) {
@@ -75,6 +85,8 @@ func (s *Server) householdVerificationPage(w http.ResponseWriter, r *http.Reques
 	switch r.URL.Query().Get("saved") {
 	case "authorisation":
 		pg.Notice = langOf(r).T("The authorisation was recorded.")
+	case "revoked":
+		pg.Notice = langOf(r).T("The withdrawal was recorded: the household cannot be verified until it signs a new authorisation.")
 	}
 	s.showHouseholdVerification(w, r, pg, nil, nil, http.StatusOK)
 }
@@ -118,7 +130,8 @@ func (s *Server) showHouseholdVerification(w http.ResponseWriter, r *http.Reques
 		pg.Sources = append(pg.Sources, option{infos[i].Code, srcNames[infos[i].Code]})
 	}
 	for _, a := range as {
-		row := authorisationRow{ID: a.ID, SignedOn: a.SignedOn.String(), ValidUntil: a.ValidUntil.String(), By: a.RecordedBy, ScanName: a.Scan.Filename}
+		row := authorisationRow{ID: a.ID, SignedOn: a.SignedOn.String(), ValidUntil: a.ValidUntil.String(), By: a.RecordedBy, ScanName: a.Scan.Filename,
+			Withdrawable: a.RevokedOn.IsZero() && !a.ValidUntil.Before(today), Reason: a.RevokeReason}
 		switch {
 		case !a.RevokedOn.IsZero() && !a.RevokedOn.After(today):
 			row.Status, row.StatusClass = l.T("withdrawn on %s", a.RevokedOn), "failed"
@@ -154,6 +167,10 @@ func (s *Server) showHouseholdVerification(w http.ResponseWriter, r *http.Reques
 	}
 	if pg.CanAuthorise {
 		s.authorisationForm(l, pg, h, vals, errs)
+		if pg.RevokeID == 0 {
+			pg.RevokeOn = formField{Name: "revoked_on", Label: l.T("Withdrawn on"), Kind: "date", Value: today.String(), Required: true}
+			pg.RevokeReason = formField{Name: "reason", Label: l.T("How the household withdrew it"), Required: true, Wide: true}
+		}
 	}
 	if pg.CanRun {
 		list, err := s.Cases.Applications(ctx, scopeOf(r), casework.Filter{HouseholdID: h.ID, Open: true, Limit: 100})
@@ -270,6 +287,47 @@ func (s *Server) addAuthorisationSubmit(w http.ResponseWriter, r *http.Request) 
 	}
 	pg := &householdVerificationView{AuthOpen: true}
 	s.showHouseholdVerification(w, r, pg, vals, errorsOf(langOf(r), err), statusOf[apperr.CodeOf(err)])
+}
+
+// revokeSubmit records a withdrawal from the household's page.
+func (s *Server) revokeSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	vals := postedValues(r)
+	req := revokeRequest{Reason: vals["reason"]}
+	var err error
+	if vals["revoked_on"] != "" {
+		if req.RevokedOn, err = civil.ParseDate(vals["revoked_on"]); err != nil {
+			err = apperr.Fieldf("revoked_on", "%q is not a date: write YYYY-MM-DD", vals["revoked_on"])
+		}
+	}
+	var hid int64
+	if err == nil {
+		hid, err = s.revokeAuthorisation(r, req)
+	}
+	if err == nil {
+		seeOther(w, r, "/households/"+strconv.FormatInt(hid, 10)+"/verification?saved=revoked")
+		return
+	}
+	if c := apperr.CodeOf(err); (c != apperr.Invalid && c != apperr.Conflict) || hid == 0 {
+		s.renderError(w, r, err)
+		return
+	}
+	l := langOf(r)
+	fe := errorsOf(l, err)
+	pg := &householdVerificationView{RevokeID: pathInt(r, "id"), RevokeOn: formField{Name: "revoked_on", Label: l.T("Withdrawn on"), Kind: "date",
+		Value: vals["revoked_on"], Error: fe.take("revoked_on"), Required: true}, RevokeReason: formField{Name: "reason", Label: l.T("How the household withdrew it"),
+		Value: vals["reason"], Error: fe.take("reason"), Required: true, Wide: true}}
+	pg.RevokeProblems = fe.rest(l)
+	r.SetPathValue("id", strconv.FormatInt(hid, 10))
+	s.showHouseholdVerification(w, r, pg, nil, nil, statusOf[apperr.CodeOf(err)])
+}
+
+func pathInt(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id
 }
 
 func (s *Server) scanDownload(w http.ResponseWriter, r *http.Request) {

@@ -395,3 +395,41 @@ func TestUIVerificationRun(t *testing.T) {
 		t.Errorf("results: %v", results)
 	}
 }
+
+func TestAuthorisationWithdrawn(t *testing.T) {
+	e := newVerifyEnv(t)
+	h := &registry.Household{RegionCode: e.town, Address: "恩宁路9号", HukouType: registry.Urban, Members: []registry.Member{
+		{Relationship: registry.RelHead, JoinedOn: civil.D(2020, 1, 1), Person: registry.Person{Name: "甘一", IDNumber: idcard.Make("440103", civil.D(1966, 6, 6), 17)}}}}
+	if err := e.db.CreateHousehold(verifyCtx, registry.Scope{}, h); err != nil {
+		t.Fatal(err)
+	}
+	hid := itoa(h.ID)
+	body, ct := formBody(map[string]string{"signed_on": "2025-09-10", "signers": `[{"person_id":` + itoa(h.Members[0].Person.ID) + `}]`}, "scan", "a.pdf", samplePDF)
+	var a map[string]any
+	if st := e.request("town1", "POST", "/api/v1/households/"+hid+"/authorisations", body, ct, &a); st != http.StatusCreated {
+		t.Fatalf("authorisation: %d", st)
+	}
+	aid := itoa(int64(a["id"].(float64)))
+	c := loginAs(t, e.srv, "town1")
+	r := c.get("/households/" + hid + "/verification")
+	mustContain(t, r, `id="revoke-form-`+aid+`"`)
+	r = c.submit("/authorisations/"+aid+"/revoke", url.Values{"revoked_on": {"2025-09-01"}, "reason": {""}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "早于签署日期") || !strings.Contains(r.body, "请说明撤回方式") {
+		t.Fatalf("a bad withdrawal: %d", r.status)
+	}
+	r = c.submit("/authorisations/"+aid+"/revoke", url.Values{"revoked_on": {"2025-09-21"}, "reason": {"户主书面声明撤回"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("withdrawal: %d %s", r.status, section(r.body, "authorisations"))
+	}
+	r = c.get(r.location)
+	mustContain(t, r, "已登记撤回", "已于 2025-09-21 撤回", "户主书面声明撤回", `id="no-authorisation"`)
+	var apiErr struct {
+		Error struct{ Message, Field string }
+	}
+	if st := e.json("verifier", "POST", "/api/v1/households/"+hid+"/verify", nil, &apiErr); st != http.StatusUnprocessableEntity || !strings.Contains(apiErr.Error.Message, "撤回") {
+		t.Errorf("verify after the withdrawal: %d %+v", st, apiErr)
+	}
+	if st := e.json("town1", "POST", "/api/v1/authorisations/"+aid+"/revoke", map[string]any{"revoked_on": "2025-09-22", "reason": "again"}, &apiErr); st != http.StatusConflict {
+		t.Errorf("withdrawn twice: %d", st)
+	}
+}
