@@ -160,6 +160,11 @@ var definitions = append([]Definition{
 	// each is set locally; verification refuses to run without them.
 	{Key: "verify.reference_months", Kind: KindCount, ZH: "核对收入的计算期（申请前的月数）", EN: "income reference period, months before the request"},
 	{Key: "verify.authorisation.valid_months", Kind: KindCount, ZH: "核对授权书有效期（月）", EN: "months an authorisation for verification stays valid"},
+	// Monitoring (低收入人口动态监测). The reference gives neither the
+	// medical multiple nor the windows (§7: "not found"): set locally.
+	{Key: "monitor.medical.multiple", Kind: KindRatio, ZH: "医疗自付预警：三个月自付超过低保标准的倍数", EN: "medical warning: three months' costs above this multiple of the standard"},
+	{Key: "monitor.exited.months", Kind: KindCount, ZH: "退出救助后继续监测的月数", EN: "months people who exited assistance stay monitored"},
+	{Key: "monitor.rejected.months", Kind: KindCount, ZH: "申请未获批准后继续监测的月数", EN: "months rejected applicants stay monitored"},
 	{Key: "verify.discrepancy.tolerance", Kind: KindAmount, Unit: "person/month", ZH: "收入差异容差（低于此数不列为差异）", EN: "income differences below this are not listed"},
 }, workflowDefinitions()...)
 

@@ -1,0 +1,88 @@
+package monitor
+
+// Subject is what a rule sees about one monitored person: the person, their
+// household, and the parameters in force in the household's region. The
+// expr tags are the names used in expressions: person.age,
+// household.medical_oop_3m, params.medical_multiple.
+//
+// Amounts are in yuan (float64), as people write them in rules; months are
+// counted back from the month of the run.
+type Subject struct {
+	Person    PersonFacts    `expr:"person"`
+	Household HouseholdFacts `expr:"household"`
+	Params    ParamFacts     `expr:"params"`
+}
+
+// PersonFacts are one person's facts.
+type PersonFacts struct {
+	// Head: the head of the household. Household-wide rules test it, so
+	// that a household's signal is raised once, for its head.
+	Head     bool `expr:"head"`
+	Age      int  `expr:"age"`
+	Deceased bool `expr:"deceased"` // died (departments' data or the registry)
+	// DisabilityGrade is 1 (most severe) to 4, 0 for none.
+	DisabilityGrade int `expr:"disability_grade"`
+	// NewSevereDisability: a grade 1 or 2 certificate issued in the last
+	// three months (残联).
+	NewSevereDisability bool `expr:"new_severe_disability"`
+	SeriousIllness      bool `expr:"serious_illness"`
+	InSchool            bool `expr:"in_school"`
+	// LeftSchool: a minor the school data show as having left school.
+	LeftSchool bool `expr:"left_school"`
+	// Earner: had wage or business income in the last three months.
+	Earner bool `expr:"earner"`
+	// UnemploymentStarted: unemployment insurance paid in the last three
+	// months and not in the three before.
+	UnemploymentStarted bool `expr:"unemployment_started"`
+	// ContributionsStopped: social-insurance contributions in the three
+	// months before the last three, none in the last three.
+	ContributionsStopped bool `expr:"contributions_stopped"`
+	// MedicalOOP3m is what the person paid for medical care in the last
+	// three months, in yuan.
+	MedicalOOP3m float64 `expr:"medical_oop_3m"`
+}
+
+// HouseholdFacts are the facts of the person's household.
+type HouseholdFacts struct {
+	Region string `expr:"region"` // the household's region code
+	Size   int    `expr:"size"`
+	// Categories are the monitored-population categories the household
+	// falls in (Category values).
+	Categories []string `expr:"categories"`
+	// Programs are the programs the household receives now.
+	Programs []string `expr:"programs"`
+	// Standard is the monthly Dibao standard per person that applies to the
+	// household, in yuan.
+	Standard float64 `expr:"standard"`
+	// IncomePerCapita is the monthly income per person, verified where the
+	// departments' data have it, in yuan.
+	IncomePerCapita float64 `expr:"income_per_capita"`
+	MedicalOOP3m    float64 `expr:"medical_oop_3m"`
+	Vehicles        int     `expr:"vehicles"`
+	// NewVehicle and NewBusiness: registered in the last three months.
+	NewVehicle  bool `expr:"new_vehicle"`
+	Businesses  int  `expr:"businesses"`
+	NewBusiness bool `expr:"new_business"`
+	Homes       int  `expr:"homes"`
+	// EarnerDied: a member who had earned in the last year died in the
+	// last three months.
+	EarnerDied bool `expr:"earner_died"`
+	// RecipientDied: a member of a household receiving a benefit died and
+	// the registry does not know it yet.
+	RecipientDied bool `expr:"recipient_died"`
+	// Disaster: the region or household is flagged as hit by a natural
+	// disaster or accident (emergency management's data).
+	Disaster bool `expr:"disaster"`
+}
+
+// ParamFacts are the parameters rules may use, resolved for the
+// household's region; a parameter not set there is NaN, which makes every
+// comparison with it false (and the dry run says which is missing).
+type ParamFacts struct {
+	// MedicalMultiple is monitor.medical.multiple: medical spending over
+	// this many months of the standard in three months raises a warning.
+	MedicalMultiple float64 `expr:"medical_multiple"`
+	// MarginalRatio is marginal.ratio (1.5 nationally): income per person
+	// above this multiple of the standard is an exit-side signal.
+	MarginalRatio float64 `expr:"marginal_ratio"`
+}

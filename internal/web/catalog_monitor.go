@@ -1,0 +1,17 @@
+package web
+
+// Chinese for dynamic monitoring (internal/monitor): risk rules and their
+// errors.
+func init() {
+	for k, v := range map[string]string{
+		"%q is not a region code":                            "%q 不是行政区划代码",
+		"line %d, column %d: %s":                             "第 %d 行第 %d 列：%s",
+		"say whether the rule finds need or a possible exit": "请说明规则发现的是救助需求还是可能退出",
+		"the expression is empty: write a condition such as household.medical_oop_3m > 2 * household.standard": "表达式为空：请写一个条件，如 household.medical_oop_3m > 2 * household.standard",
+		"the expression is longer than 2000 characters":                                                        "表达式超过2000个字符",
+		"the severity must be high, medium or low":                                                             "预警级别须为 high（高）、medium（中）或 low（低）",
+		"the suggested action must be one of %s":                                                               "建议措施须为 %s 之一",
+	} {
+		zh[k] = v
+	}
+}
