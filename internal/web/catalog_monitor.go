@@ -11,6 +11,9 @@ func init() {
 		"the expression is longer than 2000 characters":                                                        "表达式超过2000个字符",
 		"the severity must be high, medium or low":                                                             "预警级别须为 high（高）、medium（中）或 low（低）",
 		"the suggested action must be one of %s":                                                               "建议措施须为 %s 之一",
+		"no risk rule %d":                                                                                      "没有预警规则 %d",
+		"rule %s exists already for region %q":                                                                 "规则 %s 在区域 %q 已存在",
+		"the rule was changed by someone else (version %d, you read %d): reload it":                            "规则已被他人修改（当前版本 %d，您读取的是 %d）：请重新载入",
 	} {
 		zh[k] = v
 	}
