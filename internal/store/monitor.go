@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
+	"safetynet/internal/casework"
+	"safetynet/internal/civil"
 	"safetynet/internal/monitor"
 	"safetynet/internal/policy"
 )
@@ -106,4 +109,87 @@ func (db *DB) SaveRule(ctx context.Context, r *monitor.Rule) error {
 		}
 		return t.audit(ctx, "monitor_rule", r.ID, r.Region, "update", before, *r)
 	})
+}
+
+var _ monitor.PassStore = (*DB)(nil)
+
+// programCategory is the monitored category of a program's recipients.
+func programCategory(p string) monitor.Category {
+	switch monitor.Category(p) {
+	case monitor.CatDibao, monitor.CatTekun, monitor.CatMarginal, monitor.CatRigidExpense:
+		return monitor.Category(p)
+	}
+	return monitor.CatOther
+}
+
+// MonitoredHouseholds implements monitor.PassStore: households with a
+// benefit (active or suspended), one that ended within the exited window,
+// or an application rejected within the rejected window.
+func (db *DB) MonitoredHouseholds(ctx context.Context, q monitor.PopulationQuery) ([]monitor.Monitored, error) {
+	lo, hi := prefixRange(q.Region)
+	exited, rejected := "9999-12", "9999-12-31"
+	if !q.ExitedSince.IsZero() {
+		exited = q.ExitedSince.String()
+	}
+	if !q.RejectedSince.IsZero() {
+		rejected = q.RejectedSince.String()
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := db.query(ctx, `SELECT h.id FROM households h WHERE h.region_code >= ? AND h.region_code < ? AND h.id > ? AND (
+		EXISTS (SELECT 1 FROM enrollments e WHERE e.household_id = h.id AND (e.status IN ('active', 'suspended') OR e.status = 'ended' AND e.end_month >= ?))
+		OR EXISTS (SELECT 1 FROM applications a JOIN decisions d ON d.application_id = a.id
+			WHERE a.household_id = h.id AND a.state = 'rejected' AND d.decided_on >= ?))
+		ORDER BY h.id LIMIT ?`, lo, hi, q.After, exited, rejected, limit)
+	out, err := collect(rows, err, func(sc scanner) (monitor.Monitored, error) {
+		var m monitor.Monitored
+		return m, sc.Scan(&m.HouseholdID)
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := make([]int64, len(out))
+	at := map[int64]int{}
+	for i, m := range out {
+		ids[i], at[m.HouseholdID] = m.HouseholdID, i
+	}
+	args, in := inArgs(ids)
+	rows, err = db.query(ctx, `SELECT household_id, program, status, COALESCE(end_month, '') FROM enrollments WHERE household_id IN (`+in+`)
+		UNION ALL SELECT a.household_id, a.program, 'rejected', CAST(d.decided_on AS TEXT) FROM applications a JOIN decisions d ON d.application_id = a.id
+			WHERE a.state = 'rejected' AND a.household_id IN (`+in+`) ORDER BY 1, 2`, append(args, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	add := func(list []string, v string) []string {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+		return list
+	}
+	for rows.Next() {
+		var h int64
+		var program, status string
+		var when string
+		if err := rows.Scan(&h, &program, &status, &when); err != nil {
+			return nil, err
+		}
+		m := &out[at[h]]
+		switch status {
+		case casework.Active, casework.Suspended:
+			m.Programs = add(m.Programs, program)
+			m.Categories = add(m.Categories, string(programCategory(program)))
+		case casework.Ended:
+			if !q.ExitedSince.IsZero() && len(when) >= 7 && when[:7] >= q.ExitedSince.String() {
+				m.Categories = add(m.Categories, string(monitor.CatExited))
+			}
+		case "rejected":
+			if d, err := civil.ParseDate(when[:min(10, len(when))]); err == nil && !q.RejectedSince.IsZero() && !d.Before(q.RejectedSince) {
+				m.Categories = add(m.Categories, string(monitor.CatRejected))
+			}
+		}
+	}
+	return out, rows.Err()
 }
