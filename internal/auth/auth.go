@@ -77,6 +77,11 @@ const (
 	VerifyRun       Permission = "verify.run"
 	VerifyAuthorise Permission = "verify.authorise"
 	SourceAdmin     Permission = "verify.source"
+	// MonitorRead shows the monitoring rules; MonitorRules writes, dry-runs
+	// and activates them: city and province supervisors, and county
+	// approvers for their county's own rules (DESIGN.md §1).
+	MonitorRead  Permission = "monitor.read"
+	MonitorRules Permission = "monitor.rules"
 )
 
 var rolePermissions = map[Role][]Permission{
@@ -84,10 +89,10 @@ var rolePermissions = map[Role][]Permission{
 	// visit homes, so they see the full contact details of their village.
 	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead, CaseRead, CaseAct, VerifyAuthorise},
 	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyAuthorise},
-	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct, VerifyRead, VerifyRun, VerifyAuthorise},
+	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct, VerifyRead, VerifyRun, VerifyAuthorise, MonitorRead, MonitorRules},
 	// Supervisors look at statistics and cases across a city or province;
 	// they have no need for full ID numbers.
-	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead},
+	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead, MonitorRead, MonitorRules},
 	// The county's verification centre imports departments' data and
 	// issues the reports (DESIGN.md §1; policy reference §6).
 	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyImport, VerifyRun, VerifyAuthorise},

@@ -14,6 +14,7 @@ func init() {
 		"no risk rule %d":                                                                                      "没有预警规则 %d",
 		"rule %s exists already for region %q":                                                                 "规则 %s 在区域 %q 已存在",
 		"the rule was changed by someone else (version %d, you read %d): reload it":                            "规则已被他人修改（当前版本 %d，您读取的是 %d）：请重新载入",
+		"the rule would flag %d of %d monitored persons (more than 20%%): look at its dry run, then confirm":   "该规则将对 %d 名监测对象预警（共 %d 名，超过20%%）：请查看试运行结果后确认",
 	} {
 		zh[k] = v
 	}

@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/money"
+	"safetynet/internal/monitor"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -83,6 +84,11 @@ var apiDocs = map[string]apiDoc{
 	"POST /api/v1/households/{id}/verify":              {Summary: "Verify a household against the departments' current data (needs a valid authorisation covering every member) and issue the verification report (核对报告), optionally for an application", Request: verifyRequest{}, Response: verify.Report{}, Status: http.StatusCreated},
 	"GET /api/v1/households/{id}/verification-reports": {Summary: "A household's verification reports, newest first, without the members' records", Response: []verify.Report{}},
 	"GET /api/v1/verification/reports/{id}":            {Summary: "One verification report as issued", Response: verify.Report{}},
+	"GET /api/v1/monitor/rules":                        {Summary: "Monitoring risk rules (预警规则) whose scope covers or lies in the jurisdiction (docs/monitoring.md)", Response: []monitor.Rule{}},
+	"POST /api/v1/monitor/rules":                       {Summary: "Add a risk rule in the jurisdiction: the expression is type-checked (errors give line and column); it starts inactive; audited", Request: monitor.Rule{}, Response: monitor.Rule{}, Status: http.StatusCreated},
+	"PUT /api/v1/monitor/rules/{id}":                   {Summary: "Change a rule with the version read (409 if stale); a changed rule becomes inactive until activated again", Request: monitor.Rule{}, Response: monitor.Rule{}},
+	"POST /api/v1/monitor/rules/{id}/dry-run":          {Summary: "Run a rule over the monitored population of the jurisdiction now: persons, hits, run-time errors, example households, and whether activating it needs confirmation (more than 20%)", Response: dryRunView{}},
+	"POST /api/v1/monitor/rules/{id}/activation":       {Summary: "Activate (after a fresh dry run; above 20% only with confirm) or deactivate a rule, with the version read; audited", Request: ruleActivation{}, Response: monitor.Rule{}},
 	"GET /api/v1/verification/runs":                    {Summary: "Verification runs (核对批次任务) in the jurisdiction, newest first", Response: []runView{}},
 	"POST /api/v1/verification/runs":                   {Summary: "Start, or resume, the verification run of a county or township on a day (default today): every household with an active benefit or a pending application, in the background (202); a finished run is returned as is (200)", Request: runRequest{}, Response: runView{}, Status: http.StatusAccepted},
 	"GET /api/v1/verification/runs/{id}":               {Summary: "One run with its counts and progress", Response: runView{}},

@@ -67,6 +67,7 @@ func newVerifyEnv(t *testing.T) *verifyEnv {
 		{Username: "otherco", Role: auth.VerificationOfficer, Region: "440104"},
 		{Username: "hotline", Role: auth.HotlineOperator, Region: "440103"},
 		{Username: "admin", Role: auth.Admin, Region: ""},
+		{Username: "county", DisplayName: "王审批", Role: auth.CountyApprover, Region: "440103"},
 	} {
 		u.PasswordHash = hash
 		if err := db.CreateUser(verifyCtx, &u); err != nil {
