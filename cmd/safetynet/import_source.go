@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -109,10 +108,13 @@ func runImportSource(ctx context.Context, args []string) error {
 	} else if n > 0 {
 		fmt.Fprintf(os.Stderr, "%d earlier import(s) had stopped midway and were marked failed.\n", n)
 	}
-	bar := newProgressBar(os.Stderr, info.Size(), *quiet)
+	bar := newProgress(os.Stderr, *quiet)
+	size := max(1, info.Size())
 	start := time.Now()
 	b, err := verify.Import(ctx, a.db, f, verify.ImportOptions{Source: src, Mapping: m, FileName: f.Name(), Sheet: *sheet, DataAsOf: dataAsOf,
-		Today: civil.Today(), Scope: *scope, Index: verify.IndexWith(a.keys), Progress: bar.update})
+		Today: civil.Today(), Scope: *scope, Index: verify.IndexWith(a.keys), Progress: func(b *verify.Batch, read int64) {
+			bar.show(float64(read)/float64(size), fmt.Sprintf("%d rows, %d rejected, %.0f rows/s", b.Rows, b.Rejected, bar.rate(b.Rows)))
+		}})
 	bar.done()
 	if b != nil && b.Again {
 		fmt.Printf("This file was imported already as batch %d on %s: nothing changed.\n", b.ID, b.FinishedAt.In(civil.Shanghai).Format("2006-01-02 15:04"))
@@ -149,48 +151,3 @@ func runImportSource(ctx context.Context, args []string) error {
 // staleImport is how long a loading batch may go without a chunk before
 // it counts as stopped: a chunk takes well under a second.
 const staleImport = 10 * time.Minute
-
-// progressBar draws an import's progress on a terminal, or a line every
-// tenth of the file elsewhere.
-type progressBar struct {
-	w      io.Writer
-	size   int64
-	tty    bool
-	off    bool
-	start  time.Time
-	last   time.Time
-	tenths int64
-}
-
-func newProgressBar(w *os.File, size int64, off bool) *progressBar {
-	st, _ := w.Stat()
-	return &progressBar{w: w, size: size, tty: st != nil && st.Mode()&os.ModeCharDevice != 0, off: off, start: time.Now()}
-}
-
-func (p *progressBar) update(b *verify.Batch, read int64) {
-	if p.off {
-		return
-	}
-	frac := float64(read) / float64(max(1, p.size))
-	rate := float64(b.Rows) / max(time.Since(p.start).Seconds(), 1e-3)
-	if !p.tty {
-		if t := int64(frac * 10); t > p.tenths {
-			p.tenths = t
-			fmt.Fprintf(p.w, "%3.0f%%  %d rows, %d rejected, %.0f rows/s\n", frac*100, b.Rows, b.Rejected, rate)
-		}
-		return
-	}
-	if time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	const width = 30
-	n := int(frac * width)
-	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d rows, %d rejected, %.0f rows/s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, b.Rows, b.Rejected, rate)
-}
-
-func (p *progressBar) done() {
-	if p.tty && !p.off && !p.last.IsZero() {
-		fmt.Fprintln(p.w)
-	}
-}

@@ -84,9 +84,12 @@ Options:
 	}
 	ctx = cliActor(ctx, "verify --region "+r.Code)
 	v := &verify.Verifier{Store: a.db, Index: verify.IndexWith(a.keys), Params: set}
-	p := &runProgress{w: os.Stderr, tty: isTerminal(os.Stderr), off: *quiet, start: time.Now()}
+	p := newProgress(os.Stderr, *quiet)
 	fmt.Fprintf(os.Stderr, "Verifying %s %s as of %s…\n", r.Code, r.Name, day)
-	run, err := v.RunRegion(ctx, a.db, verify.RunOptions{Region: r.Code, AsOf: day, Progress: p.update, Log: a.log})
+	run, err := v.RunRegion(ctx, a.db, verify.RunOptions{Region: r.Code, AsOf: day, Progress: func(r *verify.Run) {
+		done := r.Done()
+		p.show(float64(done)/float64(max(1, r.Households)), fmt.Sprintf("%d / %d households, %d changed so far, %.0f households/s", done, r.Households, r.Changed, p.rate(done)))
+	}, Log: a.log})
 	p.done()
 	if err != nil {
 		if run != nil && ctx.Err() != nil {
@@ -126,49 +129,6 @@ Options:
 		fmt.Fprintf(os.Stderr, "  %v\n", e)
 	}
 	return nil
-}
-
-// runProgress draws a run's progress: a line rewritten on a terminal, a
-// line every tenth of the households elsewhere.
-type runProgress struct {
-	w      io.Writer
-	tty    bool
-	off    bool
-	start  time.Time
-	last   time.Time
-	tenths int64
-}
-
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func (p *runProgress) update(r *verify.Run) {
-	if p.off {
-		return
-	}
-	done := r.Done()
-	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-3)
-	line := fmt.Sprintf("%d / %d households, %d changed so far, %.0f households/s", done, r.Households, r.Changed, rate)
-	if !p.tty {
-		if t := done * 10 / max(1, r.Households); t > p.tenths {
-			p.tenths = t
-			fmt.Fprintln(p.w, line)
-		}
-		return
-	}
-	if time.Since(p.last) < 100*time.Millisecond && done < r.Households {
-		return
-	}
-	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r%s ", line)
-}
-
-func (p *runProgress) done() {
-	if p.tty && !p.off && !p.last.IsZero() {
-		fmt.Fprintln(p.w)
-	}
 }
 
 // printRun prints a run's summary and its first 20 changed households.

@@ -47,6 +47,7 @@ func Subjects(h Household, set *policy.Set, day civil.Date) []Subject {
 	declared := h.Snapshot.LatestIncomes(day.MonthOf())
 	var income money.Fen
 	var members []*registry.Member
+	held := declaredAssets(h.Snapshot)
 	for i := range hh.Members {
 		m := &hh.Members[i]
 		if !m.Active(day) {
@@ -81,8 +82,8 @@ func Subjects(h Household, set *policy.Set, day civil.Date) []Subject {
 			hf.NewVehicle = hf.NewVehicle || now != nil && now.Assets[registry.AssetVehicle].Count > before.Assets[registry.AssetVehicle].Count
 			hf.NewBusiness = hf.NewBusiness || now != nil && now.Assets[registry.AssetBusiness].Count > before.Assets[registry.AssetBusiness].Count
 		} else if now != nil {
-			hf.NewVehicle = hf.NewVehicle || now.Assets[registry.AssetVehicle].Count > 0 && !slices.Contains(declaredAssets(h.Snapshot), registry.AssetVehicle)
-			hf.NewBusiness = hf.NewBusiness || now.Assets[registry.AssetBusiness].Count > 0 && !slices.Contains(declaredAssets(h.Snapshot), registry.AssetBusiness)
+			hf.NewVehicle = hf.NewVehicle || now.Assets[registry.AssetVehicle].Count > 0 && !slices.Contains(held, registry.AssetVehicle)
+			hf.NewBusiness = hf.NewBusiness || now.Assets[registry.AssetBusiness].Count > 0 && !slices.Contains(held, registry.AssetBusiness)
 		}
 	}
 	if hf.Size > 0 {

@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"safetynet/internal/civil"
@@ -119,7 +118,7 @@ func Pass(ctx context.Context, st PassStore, index func(string) string, set *pol
 			if !ok {
 				continue
 			}
-			vals, err := sources[i].Decode(json.RawMessage(r.Data))
+			vals, err := sources[i].Decode(r.Data)
 			if err != nil {
 				return households, persons, fmt.Errorf("record of %s in batch %d: %w", r.Source, r.BatchID, err)
 			}

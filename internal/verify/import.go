@@ -82,7 +82,7 @@ func Begin(ctx context.Context, st BatchStore, f io.ReadSeeker, o ImportOptions)
 // on failure it marks b failed and returns b with the error.
 // Errors: as Import.
 func Load(ctx context.Context, st BatchStore, b *Batch, f io.ReadSeeker, o ImportOptions) (*Batch, error) {
-	if err := load(ctx, st, b, f, b.FileSize, o); err != nil {
+	if err := load(ctx, st, b, f, o); err != nil {
 		reason := err.Error()
 		if e := apperr.As(err); e != nil {
 			reason = ProblemText(Problem{Field: e.Field, Format: e.Format(), Args: textArgs(e.Args())})
@@ -219,7 +219,7 @@ func openXLSX(ra io.ReaderAt, size int64) (*excelize.File, error) {
 }
 
 // load streams the rows of f into the loading batch b.
-func load(ctx context.Context, st BatchStore, b *Batch, f io.ReadSeeker, size int64, o ImportOptions) error {
+func load(ctx context.Context, st BatchStore, b *Batch, f io.ReadSeeker, o ImportOptions) error {
 	cnt := &counter{}
 	rows, header, _, closer, err := open(f, cnt, o, b)
 	if err != nil {
@@ -249,11 +249,7 @@ func load(ctx context.Context, st BatchStore, b *Batch, f io.ReadSeeker, size in
 		b.Rejected += int64(len(rejects))
 		recs, rejects = recs[:0], rejects[:0]
 		if o.Progress != nil {
-			read := cnt.n
-			if b.Format == "xlsx" {
-				read = size * b.Rows / max(1, b.Rows+1) // the sheet streams from the archive: no byte count
-			}
-			o.Progress(b, read)
+			o.Progress(b, cnt.n) // 0 for a worksheet, which streams from the archive
 		}
 		return nil
 	}

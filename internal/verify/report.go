@@ -1,9 +1,11 @@
 package verify
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"safetynet/internal/civil"
@@ -196,7 +198,7 @@ func Build(in Input) *Report {
 		s.Records = counts[s.Code]
 		r.Sources = append(r.Sources, s)
 	}
-	r.runPrograms(in, incomeCovered, assetCovered)
+	r.runPrograms(in)
 	return r
 }
 
@@ -444,7 +446,7 @@ func Verified(s *registry.Snapshot, p Period, fs map[int64]*Finding) *registry.S
 
 // runPrograms runs the rules engine on declared and on verified values, and
 // turns the verified Dibao run's failed asset tests into flags.
-func (r *Report) runPrograms(in Input, _ map[registry.IncomeType]bool, _ map[registry.AssetType]bool) {
+func (r *Report) runPrograms(in Input) {
 	month := in.Period.AsOf.MonthOf()
 	verified := Verified(in.Snapshot, in.Period, in.Findings)
 	dh, vh := policy.FromSnapshot(in.Snapshot, month), policy.FromSnapshot(verified, month)
@@ -474,24 +476,10 @@ func (r *Report) runPrograms(in Input, _ map[registry.IncomeType]bool, _ map[reg
 				r.flag(code, nil, factsText(n), "")
 			}
 		}
-		slices.SortFunc(r.Flags, func(a, b Flag) int { return cmpFlag(a, b) })
+		slices.SortFunc(r.Flags, func(a, b Flag) int {
+			return cmp.Or(cmp.Compare(a.PersonID, b.PersonID), cmp.Compare(a.Code, b.Code))
+		})
 	}
-}
-
-func cmpFlag(a, b Flag) int {
-	if a.PersonID != b.PersonID {
-		if a.PersonID < b.PersonID {
-			return -1
-		}
-		return 1
-	}
-	switch {
-	case a.Code < b.Code:
-		return -1
-	case a.Code > b.Code:
-		return 1
-	}
-	return 0
 }
 
 func findRule(n *policy.Node, rule string) *policy.Node {
@@ -510,12 +498,9 @@ func findRule(n *policy.Node, rule string) *policy.Node {
 }
 
 func factsText(n *policy.Node) string {
-	s := ""
+	parts := make([]string, len(n.Facts))
 	for i, f := range n.Facts {
-		if i > 0 {
-			s += ", "
-		}
-		s += f.Name + "=" + f.Value
+		parts[i] = f.Name + "=" + f.Value
 	}
-	return s
+	return strings.Join(parts, ", ")
 }

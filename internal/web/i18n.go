@@ -88,11 +88,3 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
-
-// langCode is the language as the policy package names it: "zh" or "en".
-func langCode(l lang) string {
-	if l == langEN {
-		return "en"
-	}
-	return "zh"
-}

@@ -180,7 +180,7 @@ func (s *Server) showHouseholdVerification(w http.ResponseWriter, r *http.Reques
 		}
 		opts := []option{{"", l.T("(none: a check of the household)")}}
 		for _, a := range list {
-			opts = append(opts, option{strconv.FormatInt(a.ID, 10), l.T("Application %d", a.ID) + " · " + policy.ProgramName(a.Program, langCode(l))})
+			opts = append(opts, option{strconv.FormatInt(a.ID, 10), l.T("Application %d", a.ID) + " · " + policy.ProgramName(a.Program, string(l))})
 		}
 		pg.Applications = formField{Name: "application_id", Label: l.T("For the application"), Kind: "select", Groups: []optGroup{{Options: opts}},
 			Value: first(vals["application_id"]), Error: errs.take("application_id")}
@@ -433,7 +433,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return c
 	}
-	lg := langCode(l)
+	lg := string(l)
 	pg := &reportView{R: rep, Region: s.regionName(rep.County)}
 	pg.Title = l.T("Verification report %s", rep.Number)
 	for _, sr := range rep.Sources {

@@ -351,7 +351,7 @@ func (s *Server) showRun(w http.ResponseWriter, r *http.Request, pg *runPageView
 		s.renderError(w, r, err)
 		return
 	}
-	lg := langCode(l)
+	lg := string(l)
 	for _, res := range rs {
 		row := resultRow{Result: res, StatusLabel: l.enumLabel("run_result", res.Status)}
 		if p, ok := res.Problem(); ok {

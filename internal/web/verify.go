@@ -60,8 +60,8 @@ func (im *imports) done(batch int64) {
 	delete(im.read, batch)
 }
 
-// WaitImports waits for the imports in progress to finish (tests, and a
-// graceful stop).
+// WaitImports waits for the background jobs in progress, imports and
+// verification runs, to finish (tests, and a graceful stop).
 func (s *Server) WaitImports() { s.imports.wg.Wait() }
 
 // staleImport is how long a loading batch may go without storing a chunk
