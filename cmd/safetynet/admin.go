@@ -36,6 +36,7 @@ func runUser(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	cfg.bind(fs, "db", "key-file", "log-level")
 	var username, role, regionCode, name, password, tokenName string
+	var partnerID int64
 	switch sub {
 	case "add":
 		fs.StringVar(&username, "username", "", "the sign-in name (lower-case letters, digits, . _ -)")
@@ -43,6 +44,7 @@ func runUser(ctx context.Context, args []string) error {
 		fs.StringVar(&regionCode, "region", "", "the jurisdiction: a region code (\"\" only for national administrators)")
 		fs.StringVar(&name, "name", "", "the display name")
 		fs.StringVar(&password, "password", "", "the password (at least 10 characters; default: read SAFETYNET_PASSWORD)")
+		fs.Int64Var(&partnerID, "partner", 0, "for role partner: the id of the partner (协作单位) the login signs in for; it sees only the referrals sent there")
 	case "list":
 		fs.StringVar(&regionCode, "region", "", "list users inside this region")
 	case "disable", "enable", "password":
@@ -84,9 +86,22 @@ func runUser(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if (auth.Role(role) == auth.Partner) != (partnerID != 0) {
+			return errors.New("a login of role partner needs --partner (the partner's id), and only such a login takes it")
+		}
+		if partnerID != 0 {
+			if _, err := a.db.Partner(ctx, partnerID); err != nil {
+				return fmt.Errorf("--partner %d: %w", partnerID, err)
+			}
+		}
 		u := &auth.User{Username: username, DisplayName: name, Role: auth.Role(role), Region: regionCode, PasswordHash: hash}
 		if err := a.db.CreateUser(ctx, u); err != nil {
 			return err
+		}
+		if partnerID != 0 {
+			if err := a.db.LinkPartnerUser(ctx, u.ID, partnerID); err != nil {
+				return err
+			}
 		}
 		fmt.Printf("Added user %s (%s) with jurisdiction %s.\n", u.Username, u.Role, orNation(u.Region))
 	case "list":

@@ -58,6 +58,12 @@ func openApp(ctx context.Context, cfg config, migrate bool) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	// The default risk rules (inactive) in every store, added by a
+	// release as well as on a fresh one.
+	if _, err := db.SeedRules(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.KeyFile != "" {
 		if a.keys, err = pii.LoadKeyFile(cfg.KeyFile); err != nil {
 			db.Close()

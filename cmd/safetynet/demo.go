@@ -173,6 +173,19 @@ func loadDemo(ctx context.Context, a *app) error {
 		return fmt.Errorf("demo verification: %w", err)
 	}
 	fmt.Printf("Demo verification: departments' data imported, %d verification reports issued.\n", n)
+	if n, err = loadDemoMonitor(ctx, a.db); err != nil {
+		return fmt.Errorf("demo monitoring: %w", err)
+	}
+	fmt.Printf("Demo monitoring: %d monitored households, default rules active for the county.\n", n)
+	warnings, err := loadDemoWarnings(ctx, a.db)
+	if err != nil {
+		return fmt.Errorf("demo warnings: %w", err)
+	}
+	fmt.Printf("Demo warnings: this month's monitoring run raised %d; the township has visited and settled some.\n", warnings)
+	if n, err = loadDemoReferrals(ctx, a.db); err != nil {
+		return fmt.Errorf("demo referrals: %w", err)
+	}
+	fmt.Printf("Demo referrals: a partner directory and %d referrals at every status (sign in as partner for the disabled persons' federation).\n", n)
 	return a.db.SetMeta(ctx, "demo_loaded", time.Now().In(civil.Shanghai).Format("2006-01-02 15:04"))
 }
 

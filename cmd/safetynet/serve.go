@@ -50,5 +50,10 @@ func runMigrate(ctx context.Context, args []string) error {
 	} else {
 		fmt.Printf("Migrated the schema from version %d to %d.\n", have, v)
 	}
+	if n, err := db.SeedRules(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Printf("Added %d default risk rules (inactive: a county activates each after its dry run).\n", n)
+	}
 	return nil
 }

@@ -82,25 +82,45 @@ const (
 	// approvers for their county's own rules (DESIGN.md §1).
 	MonitorRead  Permission = "monitor.read"
 	MonitorRules Permission = "monitor.rules"
+	// MonitorRun starts a monitoring run of a region on demand (the
+	// monthly runs start by themselves); WarningHandle records a warning's
+	// home visit and its outcome, which the township's staff and the
+	// village assistants who visit do.
+	MonitorRun    Permission = "monitor.run"
+	WarningHandle Permission = "warning.handle"
+	// Referrals (转介, internal/referral). ReferralRead shows the partner
+	// directory and the referrals of the jurisdiction; ReferralSend refers
+	// a household's needs to a partner; PartnerAdmin keeps the directory
+	// and the partners' logins. ReferralPartner is the partner's own:
+	// only the referrals sent to its organisation, to accept or decline
+	// and to report actions and the result.
+	ReferralRead    Permission = "referral.read"
+	ReferralSend    Permission = "referral.send"
+	PartnerAdmin    Permission = "partner.admin"
+	ReferralPartner Permission = "referral.partner"
 )
 
 var rolePermissions = map[Role][]Permission{
 	// Village assistants register households and take applications; they
 	// visit homes, so they see the full contact details of their village.
-	VillageAssistant:   {HouseholdRead, HouseholdWrite, PIIView, ParamRead, CaseRead, CaseAct, VerifyAuthorise},
-	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyAuthorise},
-	CountyApprover:     {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct, VerifyRead, VerifyRun, VerifyAuthorise, MonitorRead, MonitorRules},
+	VillageAssistant: {HouseholdRead, HouseholdWrite, PIIView, ParamRead, CaseRead, CaseAct, VerifyAuthorise,
+		MonitorRead, WarningHandle, ReferralRead, ReferralSend},
+	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyAuthorise,
+		MonitorRead, WarningHandle, ReferralRead, ReferralSend},
+	CountyApprover: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct, VerifyRead, VerifyRun, VerifyAuthorise,
+		MonitorRead, MonitorRules, MonitorRun, WarningHandle, ReferralRead, ReferralSend, PartnerAdmin},
 	// Supervisors look at statistics and cases across a city or province;
 	// they have no need for full ID numbers.
-	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead, MonitorRead, MonitorRules},
+	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead, MonitorRead, MonitorRules, MonitorRun, ReferralRead, PartnerAdmin},
 	// The county's verification centre imports departments' data and
 	// issues the reports (DESIGN.md §1; policy reference §6).
 	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyImport, VerifyRun, VerifyAuthorise},
-	HotlineOperator:     {HouseholdRead, ParamRead, CaseRead},
+	// The hotline passes callers' needs on (12349: 一门受理、协同办理).
+	HotlineOperator: {HouseholdRead, ParamRead, CaseRead, ReferralRead, ReferralSend},
 	// Partners are outside the civil-affairs staff: no registry, no
-	// parameters.
-	Partner: {},
-	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead, VerifyRead},
+	// parameters; only the referrals sent to their organisation.
+	Partner: {ReferralPartner},
+	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead, VerifyRead, MonitorRead, ReferralRead},
 	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite, CalendarWrite, VerifyRead, SourceAdmin},
 }
 

@@ -32,11 +32,12 @@ const (
 	TriggerChangeReport = "change_report" // 家庭情况变化报告
 	TriggerRefusals     = "refusals"      // 连续拒绝就业
 	TriggerVerification = "verification"  // 经济状况核对发现（verify.OpenReviews）
+	TriggerWarning      = "warning"       // 动态监测预警（monitor: a warning's outcome）
 	TriggerOther        = "other"         // 其他（投诉举报等）
 )
 
 // Triggers lists the review triggers.
-var Triggers = []string{TriggerScheduled, TriggerChangeReport, TriggerRefusals, TriggerVerification, TriggerOther}
+var Triggers = []string{TriggerScheduled, TriggerChangeReport, TriggerRefusals, TriggerVerification, TriggerWarning, TriggerOther}
 
 // Outcomes of a review.
 const (

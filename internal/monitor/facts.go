@@ -77,6 +77,11 @@ func Subjects(h Household, set *policy.Set, day civil.Date) []Subject {
 			if !now.Death.IsZero() && !now.Death.Before(recent.From.First()) && earned(before) {
 				hf.EarnerDied = true
 			}
+			// A member hit by a disaster or an accident in the recent
+			// months or since (emergency management's data).
+			if !now.Disaster.IsZero() && !now.Disaster.Before(recent.From.First()) {
+				hf.Disaster = true
+			}
 		}
 		if before != nil {
 			hf.NewVehicle = hf.NewVehicle || now != nil && now.Assets[registry.AssetVehicle].Count > before.Assets[registry.AssetVehicle].Count
@@ -94,7 +99,7 @@ func Subjects(h Household, set *policy.Set, day civil.Date) []Subject {
 	for _, m := range members {
 		p := m.Person
 		now, before := h.Recent[p.ID], h.Earlier[p.ID]
-		pf := PersonFacts{Head: m == head, Age: p.Birth.YearsAt(day), Deceased: !p.Death.IsZero(), DisabilityGrade: p.DisabilityGrade,
+		pf := PersonFacts{ID: p.ID, Head: m == head, Age: p.Birth.YearsAt(day), Deceased: !p.Death.IsZero(), DisabilityGrade: p.DisabilityGrade,
 			SeriousIllness: p.SeriousIllness != "", InSchool: inSchool(p.SchoolStatus)}
 		if now != nil {
 			pf.Deceased = pf.Deceased || !now.Death.IsZero()

@@ -56,15 +56,39 @@ func Windows(set *policy.Set, region string, day civil.Date) PopulationQuery {
 	return q
 }
 
+// Passed is one household of a pass with its subjects.
+type Passed struct {
+	*Household
+	Subjects []Subject
+}
+
 // Pass builds the subjects of every monitored household of q's region on
 // day, a chunk of households at a time, and hands each household's to fn.
 // It returns the numbers of households and persons passed.
 // Errors: fn's, the store's, a damaged record's.
 func Pass(ctx context.Context, st PassStore, index func(string) string, set *policy.Set, q PopulationQuery, day civil.Date,
 	fn func(h *Household, subjects []Subject) error) (households, persons int, err error) {
+	err = PassChunks(ctx, st, index, set, q, day, func(chunk []Passed, _ int64) error {
+		for _, p := range chunk {
+			households++
+			persons += len(p.Subjects)
+			if err := fn(p.Household, p.Subjects); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return households, persons, err
+}
+
+// PassChunks is Pass a chunk at a time: fn gets the chunk's households and
+// the keyset after it (the last household id read), from which a pass
+// stopped midway resumes (q.After).
+func PassChunks(ctx context.Context, st PassStore, index func(string) string, set *policy.Set, q PopulationQuery, day civil.Date,
+	fn func(chunk []Passed, after int64) error) error {
 	infos, err := st.Sources(ctx)
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	var sources []verify.Source
 	at := map[string]int{}
@@ -80,11 +104,11 @@ func Pass(ctx context.Context, st PassStore, index func(string) string, set *pol
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return households, persons, err
+			return err
 		}
 		chunk, err := st.MonitoredHouseholds(ctx, q)
 		if err != nil || len(chunk) == 0 {
-			return households, persons, err
+			return err
 		}
 		q.After = chunk[len(chunk)-1].HouseholdID
 		ids := make([]int64, len(chunk))
@@ -93,7 +117,7 @@ func Pass(ctx context.Context, st PassStore, index func(string) string, set *pol
 		}
 		snaps, err := st.HouseholdsAt(ctx, ids, day)
 		if err != nil {
-			return households, persons, err
+			return err
 		}
 		now, before := verify.NewMatcher(sources, recent, 4*len(chunk)), verify.NewMatcher(sources, earlier, 4*len(chunk))
 		key := map[int64]verify.Key{}
@@ -111,7 +135,7 @@ func Pass(ctx context.Context, st PassStore, index func(string) string, set *pol
 		}
 		recs, err := st.CurrentRecords(ctx, indexes)
 		if err != nil {
-			return households, persons, err
+			return err
 		}
 		for _, r := range recs {
 			i, ok := at[r.Source]
@@ -120,12 +144,13 @@ func Pass(ctx context.Context, st PassStore, index func(string) string, set *pol
 			}
 			vals, err := sources[i].Decode(r.Data)
 			if err != nil {
-				return households, persons, fmt.Errorf("record of %s in batch %d: %w", r.Source, r.BatchID, err)
+				return fmt.Errorf("record of %s in batch %d: %w", r.Source, r.BatchID, err)
 			}
 			k := verify.KeyOfIndex(r.PersonIndex)
 			now.Add(i, k, vals)
 			before.Add(i, k, vals)
 		}
+		out := make([]Passed, 0, len(chunk))
 		for _, m := range chunk {
 			snap := snaps[m.HouseholdID]
 			if snap == nil {
@@ -143,12 +168,10 @@ func Pass(ctx context.Context, st PassStore, index func(string) string, set *pol
 					}
 				}
 			}
-			subs := Subjects(*h, set, day)
-			households++
-			persons += len(subs)
-			if err := fn(h, subs); err != nil {
-				return households, persons, err
-			}
+			out = append(out, Passed{Household: h, Subjects: Subjects(*h, set, day)})
+		}
+		if err := fn(out, q.After); err != nil {
+			return err
 		}
 	}
 }

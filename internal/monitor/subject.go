@@ -1,5 +1,12 @@
 package monitor
 
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"strings"
+)
+
 // Subject is what a rule sees about one monitored person: the person, their
 // household, and the parameters in force in the household's region. The
 // expr tags are the names used in expressions: person.age,
@@ -8,71 +15,73 @@ package monitor
 // Amounts are in yuan (float64), as people write them in rules; months are
 // counted back from the month of the run.
 type Subject struct {
-	Person    PersonFacts    `expr:"person"`
-	Household HouseholdFacts `expr:"household"`
-	Params    ParamFacts     `expr:"params"`
+	Person    PersonFacts    `expr:"person" json:"person"`
+	Household HouseholdFacts `expr:"household" json:"household"`
+	Params    ParamFacts     `expr:"params" json:"params"`
 }
 
 // PersonFacts are one person's facts.
 type PersonFacts struct {
+	// ID is the person's registry id: a warning names whom it is about.
+	ID int64 `expr:"id" json:"id"`
 	// Head: the head of the household. Household-wide rules test it, so
 	// that a household's signal is raised once, for its head.
-	Head     bool `expr:"head"`
-	Age      int  `expr:"age"`
-	Deceased bool `expr:"deceased"` // died (departments' data or the registry)
+	Head     bool `expr:"head" json:"head"`
+	Age      int  `expr:"age" json:"age"`
+	Deceased bool `expr:"deceased" json:"deceased"` // died (departments' data or the registry)
 	// DisabilityGrade is 1 (most severe) to 4, 0 for none.
-	DisabilityGrade int `expr:"disability_grade"`
+	DisabilityGrade int `expr:"disability_grade" json:"disability_grade"`
 	// NewSevereDisability: a grade 1 or 2 certificate issued in the last
 	// three months (残联).
-	NewSevereDisability bool `expr:"new_severe_disability"`
-	SeriousIllness      bool `expr:"serious_illness"`
-	InSchool            bool `expr:"in_school"`
+	NewSevereDisability bool `expr:"new_severe_disability" json:"new_severe_disability"`
+	SeriousIllness      bool `expr:"serious_illness" json:"serious_illness"`
+	InSchool            bool `expr:"in_school" json:"in_school"`
 	// LeftSchool: a minor the school data show as having left school.
-	LeftSchool bool `expr:"left_school"`
+	LeftSchool bool `expr:"left_school" json:"left_school"`
 	// Earner: had wage or business income in the last three months.
-	Earner bool `expr:"earner"`
+	Earner bool `expr:"earner" json:"earner"`
 	// UnemploymentStarted: unemployment insurance paid in the last three
 	// months and not in the three before.
-	UnemploymentStarted bool `expr:"unemployment_started"`
+	UnemploymentStarted bool `expr:"unemployment_started" json:"unemployment_started"`
 	// ContributionsStopped: social-insurance contributions in the three
 	// months before the last three, none in the last three.
-	ContributionsStopped bool `expr:"contributions_stopped"`
+	ContributionsStopped bool `expr:"contributions_stopped" json:"contributions_stopped"`
 	// MedicalOOP3m is what the person paid for medical care in the last
 	// three months, in yuan.
-	MedicalOOP3m float64 `expr:"medical_oop_3m"`
+	MedicalOOP3m float64 `expr:"medical_oop_3m" json:"medical_oop_3m"`
 }
 
 // HouseholdFacts are the facts of the person's household.
 type HouseholdFacts struct {
-	Region string `expr:"region"` // the household's region code
-	Size   int    `expr:"size"`
+	Region string `expr:"region" json:"region"` // the household's region code
+	Size   int    `expr:"size" json:"size"`
 	// Categories are the monitored-population categories the household
 	// falls in (Category values).
-	Categories []string `expr:"categories"`
+	Categories []string `expr:"categories" json:"categories"`
 	// Programs are the programs the household receives now.
-	Programs []string `expr:"programs"`
+	Programs []string `expr:"programs" json:"programs"`
 	// Standard is the monthly Dibao standard per person that applies to the
 	// household, in yuan.
-	Standard float64 `expr:"standard"`
+	Standard float64 `expr:"standard" json:"standard"`
 	// IncomePerCapita is the monthly income per person, verified where the
 	// departments' data have it, in yuan.
-	IncomePerCapita float64 `expr:"income_per_capita"`
-	MedicalOOP3m    float64 `expr:"medical_oop_3m"`
-	Vehicles        int     `expr:"vehicles"`
+	IncomePerCapita float64 `expr:"income_per_capita" json:"income_per_capita"`
+	MedicalOOP3m    float64 `expr:"medical_oop_3m" json:"medical_oop_3m"`
+	Vehicles        int     `expr:"vehicles" json:"vehicles"`
 	// NewVehicle and NewBusiness: registered in the last three months.
-	NewVehicle  bool `expr:"new_vehicle"`
-	Businesses  int  `expr:"businesses"`
-	NewBusiness bool `expr:"new_business"`
-	Homes       int  `expr:"homes"`
+	NewVehicle  bool `expr:"new_vehicle" json:"new_vehicle"`
+	Businesses  int  `expr:"businesses" json:"businesses"`
+	NewBusiness bool `expr:"new_business" json:"new_business"`
+	Homes       int  `expr:"homes" json:"homes"`
 	// EarnerDied: a member who had earned in the last year died in the
 	// last three months.
-	EarnerDied bool `expr:"earner_died"`
+	EarnerDied bool `expr:"earner_died" json:"earner_died"`
 	// RecipientDied: a member of a household receiving a benefit died and
 	// the registry does not know it yet.
-	RecipientDied bool `expr:"recipient_died"`
-	// Disaster: the region or household is flagged as hit by a natural
-	// disaster or accident (emergency management's data).
-	Disaster bool `expr:"disaster"`
+	RecipientDied bool `expr:"recipient_died" json:"recipient_died"`
+	// Disaster: a member was hit by a natural disaster or an accident in
+	// the recent period, by emergency management's data (source disaster).
+	Disaster bool `expr:"disaster" json:"disaster"`
 }
 
 // ParamFacts are the parameters rules may use, resolved for the
@@ -81,8 +90,29 @@ type HouseholdFacts struct {
 type ParamFacts struct {
 	// MedicalMultiple is monitor.medical.multiple: medical spending over
 	// this many months of the standard in three months raises a warning.
-	MedicalMultiple float64 `expr:"medical_multiple"`
+	MedicalMultiple float64 `expr:"medical_multiple" json:"medical_multiple"`
 	// MarginalRatio is marginal.ratio (1.5 nationally): income per person
 	// above this multiple of the standard is an exit-side signal.
-	MarginalRatio float64 `expr:"marginal_ratio"`
+	MarginalRatio float64 `expr:"marginal_ratio" json:"marginal_ratio"`
+}
+
+// MarshalJSON writes the subject as a warning keeps it (what the rule saw):
+// each fact under its expression name, a parameter not set (NaN) as null.
+func (s Subject) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]map[string]any{"person": factMap(s.Person), "household": factMap(s.Household), "params": factMap(s.Params)})
+}
+
+// factMap is a facts struct by its json names, NaN and infinities as nil.
+func factMap(v any) map[string]any {
+	rv := reflect.ValueOf(v)
+	out := make(map[string]any, rv.NumField())
+	for i := range rv.NumField() {
+		name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+		f := rv.Field(i).Interface()
+		if x, ok := f.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
+			f = nil
+		}
+		out[name] = f
+	}
+	return out
 }

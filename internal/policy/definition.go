@@ -165,6 +165,14 @@ var definitions = append([]Definition{
 	{Key: "monitor.medical.multiple", Kind: KindRatio, ZH: "医疗自付预警：三个月自付超过低保标准的倍数", EN: "medical warning: three months' costs above this multiple of the standard"},
 	{Key: "monitor.exited.months", Kind: KindCount, ZH: "退出救助后继续监测的月数", EN: "months people who exited assistance stay monitored"},
 	{Key: "monitor.rejected.months", Kind: KindCount, ZH: "申请未获批准后继续监测的月数", EN: "months rejected applicants stay monitored"},
+	// §7: "national handling deadlines for warnings: not found".
+	{Key: "monitor.repeat.months", Kind: KindCount, ZH: "同一人同一规则不重复预警的月数", EN: "months within which a person is not warned twice by one rule"},
+	{Key: "monitor.warning.handle_wd", Kind: KindCount, ZH: "预警核实处置时限（工作日）", EN: "working days to visit and settle a warning"},
+	// Referral (转介). The reference sets no deadline for a partner's
+	// answer or result (§7: "not found"): each county sets its own, and
+	// referrals cannot be sent where it has not.
+	{Key: "referral.accept_wd", Kind: KindCount, ZH: "转介接收或拒绝时限（工作日）", EN: "working days for a partner to accept or decline a referral"},
+	{Key: "referral.result_wd", Kind: KindCount, ZH: "转介接收后反馈结果时限（工作日）", EN: "working days for a partner to report a referral's result after accepting it"},
 	{Key: "verify.discrepancy.tolerance", Kind: KindAmount, Unit: "person/month", ZH: "收入差异容差（低于此数不列为差异）", EN: "income differences below this are not listed"},
 }, workflowDefinitions()...)
 

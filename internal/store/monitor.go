@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -109,6 +110,39 @@ func (db *DB) SaveRule(ctx context.Context, r *monitor.Rule) error {
 		}
 		return t.audit(ctx, "monitor_rule", r.ID, r.Region, "update", before, *r)
 	})
+}
+
+// SeedRules stores the rules SafetyNet ships (monitor.DefaultRules) with
+// national scope, inactive, as the system user, and returns how many it
+// added. A default already stored for region "" is left as it is (people
+// may have changed or activated it), so it is safe on every start: a
+// fresh store gets them all, an upgraded one the rules a release added.
+func (db *DB) SeedRules(ctx context.Context) (int, error) {
+	ctx = audit.WithActor(ctx, audit.Actor{Username: casework.System})
+	rows, err := db.query(ctx, `SELECT code FROM monitor_rules WHERE region = ''`)
+	have, err := collect(rows, err, func(sc scanner) (string, error) {
+		var c string
+		return c, sc.Scan(&c)
+	})
+	if err != nil {
+		return 0, err
+	}
+	added := 0
+	for _, r := range monitor.DefaultRules() {
+		if slices.Contains(have, r.Code) {
+			continue
+		}
+		r.Region, r.Active = "", false
+		err := db.SaveRule(ctx, &r)
+		if apperr.IsCode(err, apperr.Invalid) && apperr.As(err).Field == "code" {
+			continue // stored meanwhile by another process
+		}
+		if err != nil {
+			return added, fmt.Errorf("default rule %s: %w", r.Code, err)
+		}
+		added++
+	}
+	return added, nil
 }
 
 var _ monitor.PassStore = (*DB)(nil)

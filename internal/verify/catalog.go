@@ -7,7 +7,9 @@ import "safetynet/internal/registry"
 // estate, business registration, housing provident fund, vehicles; banks,
 // insurers and securities firms) and those DB57 and local rules add (deaths,
 // medical spending, disability certificates, school enrolment; policy
-// reference §6). A new slice each call: callers may change it.
+// reference §6), and emergency management's persons hit by a disaster or
+// an accident, which monitoring reads (policy reference §7). A new slice
+// each call: callers may change it.
 func Catalog() []Source {
 	return []Source{
 		{
@@ -122,6 +124,22 @@ func Catalog() []Source {
 				enumField("status", "学籍状态", "status", true, []string{"enrolled", "suspended", "left", "graduated"}, []string{"在读", "休学", "辍学（退学）", "毕业"}),
 				dateField("as_of", "状态日期", "as of", true)},
 			Key: []string{"id_number"},
+		},
+		{
+			// Persons hit by a natural disaster or an accident, as the
+			// emergency management department's disaster-information
+			// system records them for relief: the need side of monitoring
+			// (SAIM Art. 47, temporary hardship from accidents; policy
+			// reference §4).
+			Code: "disaster", ZH: "受灾及意外事故人员", EN: "persons hit by disasters or accidents", Department: "应急管理部门", DepartmentEN: "emergency management",
+			Cadence: "weekly", Use: UseDisaster,
+			Fields: []Field{idField, dateField("event_date", "发生日期", "date of the event", true),
+				enumField("event_type", "灾害事故类型", "kind of event", true,
+					[]string{"flood", "drought", "typhoon", "earthquake", "geological", "snow_freeze", "fire", "accident", "other"},
+					[]string{"洪涝", "干旱", "台风", "地震", "地质灾害", "低温冷冻和雪灾", "火灾", "生产安全或交通事故", "其他"}),
+				enumField("severity", "受灾程度", "severity", false, []string{"minor", "moderate", "severe"}, []string{"轻度（财物损失）", "中度（房屋损坏或受伤）", "重度（房屋倒塌、重伤或死亡）"}),
+				amountField("loss", "直接经济损失", "direct loss", false, false), textField("place", "发生地点", "place")},
+			Key: []string{"id_number", "event_date", "event_type"},
 		},
 	}
 }

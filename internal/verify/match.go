@@ -122,12 +122,14 @@ type finding struct {
 	bizValue   int64
 	medical    int64
 	contribMax int64
+	disLoss    int64 // disasters' losses in the period
 	depositAt  day
 	secAt      day
 	death      day
 	prison     day // admitted on, while serving on AsOf
 	hukouAt    day
 	disAt      day
+	disaster   day // the latest disaster or accident in the period
 	schoolAt   day
 	vehicles   int16
 	homes      int16
@@ -164,7 +166,7 @@ type accessor struct {
 	month, amount, value, from, to, asOf int
 	area, death, admitted, released      int
 	event, eventDate, oop, cat, grade    int
-	status, base, incType, role          int
+	status, base, incType, role, loss    int
 }
 
 func newAccessor(s *Source) accessor {
@@ -178,7 +180,7 @@ func newAccessor(s *Source) accessor {
 	a.month, a.amount, a.value, a.from, a.to, a.asOf = f("month"), f("amount"), f("value"), f("valid_from"), f("valid_to"), f("as_of")
 	a.area, a.death, a.admitted, a.released = f("area"), f("death_date"), f("admitted_on"), f("released_on")
 	a.event, a.eventDate, a.oop, a.cat, a.grade = f("event"), f("event_date"), f("out_of_pocket"), f("category"), f("grade")
-	a.status, a.base, a.incType, a.role = f("status"), f("base"), f("income_type"), f("role")
+	a.status, a.base, a.incType, a.role, a.loss = f("status"), f("base"), f("income_type"), f("role"), f("loss")
 	return a
 }
 
@@ -340,6 +342,13 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 		if d := parseDay(get(v, a.asOf)); d <= m.asOf && d >= f.schoolAt {
 			f.schoolAt, f.school = d, indexOf(schoolStatuses, get(v, a.status))
 		}
+	case UseDisaster:
+		// An event from the first month of the period up to AsOf: a
+		// disaster is urgent, so the month of the run counts too.
+		if d := parseDay(get(v, a.eventDate)); d != 0 && d >= day(m.from*100+1) && d <= m.asOf {
+			f.disaster = max(f.disaster, d)
+			f.disLoss += fen(get(v, a.loss))
+		}
 	}
 	return true
 }
@@ -435,6 +444,11 @@ type Finding struct {
 	// BusinessOwner: the person runs a registered business as its owner
 	// or legal representative (not merely a shareholder).
 	BusinessOwner bool `json:"business_owner,omitempty"`
+	// Disaster is the day of the latest natural disaster or accident
+	// that hit the person from the first month of the period to AsOf
+	// (emergency management's data); DisasterLoss the losses reported.
+	Disaster     civil.Date `json:"disaster,omitzero"`
+	DisasterLoss money.Fen  `json:"disaster_loss,omitempty"`
 }
 
 // AssetTotal is the count and value of one type of asset.
@@ -484,7 +498,7 @@ func (m *Matcher) fill(f *finding, out *Finding) {
 		MedicalOutOfPocket: money.Fen(f.medical), ContributionMonths: int(f.contribMon), ContributionBase: money.Fen(f.contribMax),
 		UnemploymentMonths: int(f.unemplMon), Death: f.death.date(), InPrisonSince: f.prison.date(),
 		HukouEvent: hukouEvents[f.hukou], HukouEventOn: f.hukouAt.date(), DisabilityGrade: int(f.disGrade), School: schoolStatuses[f.school],
-		BusinessOwner: f.owner,
+		BusinessOwner: f.owner, Disaster: f.disaster.date(), DisasterLoss: money.Fen(f.disLoss),
 	}
 	if f.disCat > 0 {
 		out.DisabilityCategory = disabilityCodeList[f.disCat-1]

@@ -62,6 +62,7 @@ type Field struct {
 //	school      status, as_of                   school enrolment
 //	unemployment month, amount                  unemployment insurance paid (income too)
 //	contribution month [, base]                 social-insurance contributions paid
+//	disaster    event_date [, loss]             hit by a natural disaster or an accident
 //	info        -                               shown in the report only
 type Use string
 
@@ -76,11 +77,12 @@ const (
 	UseSchool       Use = "school"
 	UseUnemployment Use = "unemployment"
 	UseContribution Use = "contribution"
+	UseDisaster     Use = "disaster"
 	UseInfo         Use = "info"
 )
 
 // UseList lists every Use, in the order forms offer them.
-var UseList = []Use{UseIncome, UseAsset, UseDeath, UsePrison, UseHukou, UseMedical, UseDisability, UseSchool, UseUnemployment, UseContribution, UseInfo}
+var UseList = []Use{UseIncome, UseAsset, UseDeath, UsePrison, UseHukou, UseMedical, UseDisability, UseSchool, UseUnemployment, UseContribution, UseDisaster, UseInfo}
 
 // Uses lists every Use with the field codes it needs.
 var Uses = map[Use][]string{
@@ -94,6 +96,7 @@ var Uses = map[Use][]string{
 	UseSchool:       {"status"},
 	UseUnemployment: {"month", "amount"},
 	UseContribution: {"month"},
+	UseDisaster:     {"event_date"},
 	UseInfo:         nil,
 }
 

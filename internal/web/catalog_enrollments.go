@@ -77,6 +77,7 @@ func init() {
 		"review_trigger.change_report": {"家庭情况变化", "Change in the household"},
 		"review_trigger.refusals":      {"连续拒绝就业", "Refusals of work in a row"},
 		"review_trigger.verification":  {"经济状况核对发现", "Found by economic-status verification"},
+		"review_trigger.warning":       {"动态监测预警", "Raised by a monitoring warning"},
 		"review_trigger.other":         {"其他", "Other"},
 		// Review outcomes (复核结果).
 		"review_outcome.unchanged":    {"维持", "Unchanged"},

@@ -4,9 +4,18 @@ package web
 // errors.
 func init() {
 	for k, v := range map[string]string{
-		"%q is not a region code":                            "%q 不是行政区划代码",
-		"line %d, column %d: %s":                             "第 %d 行第 %d 列：%s",
-		"say whether the rule finds need or a possible exit": "请说明规则发现的是救助需求还是可能退出",
+		"Monitoring":              "监测预警",
+		"Warnings":                "预警",
+		"Monitoring runs":         "监测批次",
+		"Monitored population":    "监测对象",
+		"Risk rules":              "预警规则",
+		"Monitoring dashboard":    "监测看板",
+		"Referrals":               "转介",
+		"Partners":                "协作单位",
+		"Referrals to us":         "转介给我单位",
+		"%q is not a region code": "%q 不是行政区划代码",
+		"line %d, column %d: %s":  "第 %d 行第 %d 列：%s",
+		"say whether the rule finds need or a possible exit":                                                   "请说明规则发现的是救助需求还是可能退出",
 		"the expression is empty: write a condition such as household.medical_oop_3m > 2 * household.standard": "表达式为空：请写一个条件，如 household.medical_oop_3m > 2 * household.standard",
 		"the expression is longer than 2000 characters":                                                        "表达式超过2000个字符",
 		"the severity must be high, medium or low":                                                             "预警级别须为 high（高）、medium（中）或 low（低）",

@@ -10,8 +10,10 @@ import (
 )
 
 // RunDaily does the workflow's daily work until ctx ends: it moves overdue
-// tasks one level up (casework.NextLevel), opens the scheduled reviews
-// that are due, and marks failed the imports whose process died. It runs at start-up and then every hour; both are
+// tasks and warnings one level up (casework.NextLevel), opens the
+// scheduled reviews that are due, marks failed the imports whose process
+// died, and starts the month's monitoring run of every county with active
+// rules that has none yet. It runs at start-up and then every hour; both are
 // idempotent within a day (a task escalates once a day, an enrollment has
 // at most one open review), so several servers on one store do no harm.
 func (s *Server) RunDaily(ctx context.Context) {
@@ -30,24 +32,25 @@ func (s *Server) RunDaily(ctx context.Context) {
 func (s *Server) daily(ctx context.Context, today civil.Date) {
 	ctx = audit.WithActor(ctx, audit.Actor{Username: casework.System})
 	n, err := s.Cases.EscalateOverdue(ctx, today)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		s.Log.ErrorContext(ctx, "escalating overdue tasks", "err", err)
-	case n > 0:
-		s.Log.InfoContext(ctx, "escalated overdue tasks", "tasks", n)
-	}
+	s.logDaily(ctx, "escalated overdue tasks", n, err)
+	n, err = s.DB.EscalateOverdueReferrals(ctx, today)
+	s.logDaily(ctx, "escalated overdue referrals", n, err)
 	n, err = s.OpenDueReviews(ctx, today)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		s.Log.ErrorContext(ctx, "opening scheduled reviews", "err", err)
-	case n > 0:
-		s.Log.InfoContext(ctx, "opened scheduled reviews", "reviews", n)
-	}
+	s.logDaily(ctx, "opened scheduled reviews", n, err)
 	n, err = s.Verify.FailStale(ctx, s.now().Add(-staleImport))
+	s.logDaily(ctx, "imports that had stopped midway were marked failed", n, err)
+	n, err = s.DB.EscalateOverdueWarnings(ctx, today)
+	s.logDaily(ctx, "escalated overdue warnings", n, err)
+	n, err = s.ScheduleMonitorRuns(ctx, today)
+	s.logDaily(ctx, "monthly monitoring runs", n, err)
+}
+
+// logDaily logs what one piece of the daily work did, or why it failed.
+func (s *Server) logDaily(ctx context.Context, what string, n int, err error) {
 	switch {
 	case err != nil && ctx.Err() == nil:
-		s.Log.ErrorContext(ctx, "failing stopped imports", "err", err)
+		s.Log.ErrorContext(ctx, what, "err", err)
 	case n > 0:
-		s.Log.WarnContext(ctx, "imports that had stopped midway were marked failed", "batches", n)
+		s.Log.InfoContext(ctx, what, "count", n)
 	}
 }

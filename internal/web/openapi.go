@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/monitor"
 	"safetynet/internal/policy"
+	"safetynet/internal/referral"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/verify"
@@ -84,11 +85,30 @@ var apiDocs = map[string]apiDoc{
 	"POST /api/v1/households/{id}/verify":              {Summary: "Verify a household against the departments' current data (needs a valid authorisation covering every member) and issue the verification report (核对报告), optionally for an application", Request: verifyRequest{}, Response: verify.Report{}, Status: http.StatusCreated},
 	"GET /api/v1/households/{id}/verification-reports": {Summary: "A household's verification reports, newest first, without the members' records", Response: []verify.Report{}},
 	"GET /api/v1/verification/reports/{id}":            {Summary: "One verification report as issued", Response: verify.Report{}},
+	"GET /api/v1/partners":                             {Summary: "The partner directory (协作单位) serving the jurisdiction or a part of it: kind, region served, needs met, contact (phone masked without pii.view) (docs/referral.md)", Response: []referral.Partner{}},
+	"POST /api/v1/partners":                            {Summary: "Add a partner whose region lies in the jurisdiction; validated, audited", Request: referral.Partner{}, Response: referral.Partner{}, Status: http.StatusCreated},
+	"PUT /api/v1/partners/{id}":                        {Summary: "Change a partner with the version read (409 if stale); audited", Request: referral.Partner{}, Response: referral.Partner{}},
+	"POST /api/v1/partners/{id}/logins":                {Summary: "Create a login (role partner) for the partner: it sees only the referrals sent to it; audited", Request: partnerLogin{}, Response: auth.User{}, Status: http.StatusCreated},
+	"POST /api/v1/partners/{id}/tokens":                {Summary: "Issue an API token to a login of the partner (shown once); audited", Request: partnerToken{}, Response: tokenJSON{}, Status: http.StatusCreated},
+	"GET /api/v1/referrals":                            {Summary: "Referrals of households in the jurisdiction, newest first; ?escalated=1 those escalated to the caller", Query: []string{"status", "overdue", "escalated", "household_id", "before", "limit"}, Response: []referralJSON{}},
+	"GET /api/v1/referrals/stats":                      {Summary: "Referral outcomes per child region of ?region= (default the jurisdiction): sent, waiting, accepted, declined, done, overdue", Query: []string{"region"}, Response: []referral.RegionStats{}},
+	"GET /api/v1/referrals/{id}":                       {Summary: "One referral with its documents (without content) and log", Response: referralJSON{}},
+	"POST /api/v1/households/{id}/referrals":           {Summary: "Refer a household's needs to a partner, with the household's consent (JSON, or multipart: referral = the JSON, documents = files checked by content); refused with the reason for a partner outside its region, inactive, or not serving a need; needs referral.accept_wd and referral.result_wd set for the county; audited", Request: referralRequest{}, Response: referralJSON{}, Status: http.StatusCreated},
+	"GET /api/v1/referral-documents/{id}":              {Summary: "Download a referral's document; audited"},
+	"GET /api/v1/partner/referrals":                    {Summary: "A partner's own referrals (the caller's organisation only), newest first", Query: []string{"status", "overdue", "before", "limit"}, Response: []referralJSON{}},
+	"GET /api/v1/partner/referrals/{id}":               {Summary: "One referral sent to the caller's organisation, with the household (ID numbers and phones masked)", Response: partnerReferralJSON{}},
+	"POST /api/v1/partner/referrals/{id}/accept":       {Summary: "Accept a referral (version read; optional note): the result's deadline starts", Request: stepRequest{}, Response: referralJSON{}},
+	"POST /api/v1/partner/referrals/{id}/decline":      {Summary: "Decline a referral with the reason (version read)", Request: stepRequest{}, Response: referralJSON{}},
+	"POST /api/v1/partner/referrals/{id}/actions":      {Summary: "Record an action on an accepted referral (version read, note)", Request: stepRequest{}, Response: referralJSON{}},
+	"POST /api/v1/partner/referrals/{id}/result":       {Summary: "Record the result of an accepted referral (version read, result): it is done", Request: stepRequest{}, Response: referralJSON{}},
+	"GET /api/v1/partner/documents/{id}":               {Summary: "Download a document of a referral sent to the caller's organisation; audited"},
 	"GET /api/v1/monitor/rules":                        {Summary: "Monitoring risk rules (预警规则) whose scope covers or lies in the jurisdiction (docs/monitoring.md)", Response: []monitor.Rule{}},
 	"POST /api/v1/monitor/rules":                       {Summary: "Add a risk rule in the jurisdiction: the expression is type-checked (errors give line and column); it starts inactive; audited", Request: monitor.Rule{}, Response: monitor.Rule{}, Status: http.StatusCreated},
 	"PUT /api/v1/monitor/rules/{id}":                   {Summary: "Change a rule with the version read (409 if stale); a changed rule becomes inactive until activated again", Request: monitor.Rule{}, Response: monitor.Rule{}},
 	"POST /api/v1/monitor/rules/{id}/dry-run":          {Summary: "Run a rule over the monitored population of the jurisdiction now: persons, hits, run-time errors, example households, and whether activating it needs confirmation (more than 20%)", Response: dryRunView{}},
 	"POST /api/v1/monitor/rules/{id}/activation":       {Summary: "Activate (after a fresh dry run; above 20% only with confirm) or deactivate a rule, with the version read; audited", Request: ruleActivation{}, Response: monitor.Rule{}},
+	"GET /api/v1/monitor/population":                   {Summary: "The monitored population (监测对象) of ?region= (default the jurisdiction) by child region and category, in households and their current members, with totals; exits and rejections within each county's monitor.exited.months and monitor.rejected.months (docs/monitoring.md)", Query: []string{"region"}, Response: populationView{}},
+	"GET /api/v1/monitor/population/households":        {Summary: "The monitored households of a county, township or village (?region=), optionally of one ?category=, by id; keyset pagination with ?after=", Query: []string{"region", "category", "after", "limit"}, Response: page[monitor.MonitoredSummary]{}},
 	"GET /api/v1/verification/runs":                    {Summary: "Verification runs (核对批次任务) in the jurisdiction, newest first", Response: []runView{}},
 	"POST /api/v1/verification/runs":                   {Summary: "Start, or resume, the verification run of a county or township on a day (default today): every household with an active benefit or a pending application, in the background (202); a finished run is returned as is (200)", Request: runRequest{}, Response: runView{}, Status: http.StatusAccepted},
 	"GET /api/v1/verification/runs/{id}":               {Summary: "One run with its counts and progress", Response: runView{}},

@@ -89,8 +89,36 @@ func (s *Server) registerUI() {
 	s.handle("POST /verification/runs", auth.VerifyRun, s.startRunSubmit)
 	s.handle("GET /verification/runs/{id}", auth.VerifyRead, s.runPage)
 	s.handle("POST /verification/runs/{id}/reviews", auth.CaseAct, s.runReviewsSubmit)
+	s.handle("GET /monitor/runs", auth.MonitorRead, s.monitorRunsPage)
+	s.handle("POST /monitor/runs", auth.MonitorRun, s.startMonitorRunSubmit)
+	s.handle("GET /monitor/dashboard", auth.MonitorRead, s.monitorDashboardPage)
+	s.handle("GET /monitor/dashboard.csv", auth.MonitorRead, s.monitorDashboardCSV)
+	s.handle("GET /monitor/warnings", auth.MonitorRead, s.warningsPage)
+	s.handle("GET /monitor/warnings/{id}", auth.MonitorRead, s.warningPage)
+	s.handle("POST /monitor/warnings/{id}/visit", auth.WarningHandle, s.warningVisitSubmit)
+	s.handle("POST /monitor/warnings/{id}/close", auth.WarningHandle, s.warningCloseSubmit)
+	s.handle("POST /monitor/warnings/{id}/review", auth.WarningHandle, s.warningReviewSubmit)
+	s.handle("GET /referrals", auth.ReferralRead, s.referralsPage)
+	s.handle("GET /referrals/{id}", auth.ReferralRead, s.referralPage)
+	s.handle("GET /referral-documents/{id}", auth.PIIView, s.referralDocumentDownload) // personal papers
+	s.handle("GET /households/{id}/referrals/new", auth.ReferralSend, s.newReferralPage)
+	s.handle("POST /households/{id}/referrals", auth.ReferralSend, s.sendReferralSubmit)
+	s.handle("GET /partners", auth.ReferralRead, s.partnersPage)
+	s.handle("POST /partners", auth.PartnerAdmin, s.addPartnerSubmit)
+	s.handle("GET /partners/{id}", auth.PartnerAdmin, s.partnerPage)
+	s.handle("POST /partners/{id}", auth.PartnerAdmin, s.updatePartnerSubmit)
+	s.handle("POST /partners/{id}/logins", auth.PartnerAdmin, s.addPartnerLoginSubmit)
+	s.handle("POST /partners/{id}/tokens", auth.PartnerAdmin, s.issuePartnerTokenSubmit)
+	s.handle("GET /partner", auth.ReferralPartner, s.partnerReferralsPage)
+	s.handle("GET /partner/referrals/{id}", auth.ReferralPartner, s.partnerReferralPage)
+	s.handle("POST /partner/referrals/{id}/accept", auth.ReferralPartner, s.partnerStepSubmit(stepAccept))
+	s.handle("POST /partner/referrals/{id}/decline", auth.ReferralPartner, s.partnerStepSubmit(stepDecline))
+	s.handle("POST /partner/referrals/{id}/actions", auth.ReferralPartner, s.partnerStepSubmit(stepAction))
+	s.handle("POST /partner/referrals/{id}/result", auth.ReferralPartner, s.partnerStepSubmit(stepResult))
+	s.handle("GET /partner/documents/{id}", auth.ReferralPartner, s.partnerDocumentDownload)
 	s.handle("GET /calendar", auth.SignedIn, s.calendarPage)
 	s.handle("POST /calendar", calendarWrite, s.addCalendarSubmit)
+	s.registerMonitorPages() // ui_monitor_rules.go
 	// Anything else is a "not found" page (JSON under /api/).
 	s.handle("GET /", auth.Public, s.notFoundPage)
 }
@@ -367,6 +395,9 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		{"/households/new", l.T("New household"), auth.HouseholdWrite},
 		{"/import", l.T("Import"), auth.RegistryImport},
 		{"/verification", l.T("Verification"), auth.VerifyRead},
+		{"/monitor/warnings", l.T("Monitoring"), auth.MonitorRead},
+		{"/referrals", l.T("Referrals"), auth.ReferralRead},
+		{"/partner", l.T("Referrals to us"), auth.ReferralPartner},
 		{"/parameters", l.T("Policy parameters"), auth.ParamRead},
 		{"/calendar", l.T("Working-day calendar"), auth.SignedIn},
 		{"/audit", l.T("Audit log"), auth.AuditRead},
@@ -378,6 +409,12 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		}
 		p, _, _ := strings.Cut(here, "?")
 		active := p == it.href
+		if it.href == "/monitor/warnings" {
+			active = strings.HasPrefix(p, "/monitor/")
+		}
+		if it.href == "/referrals" {
+			active = strings.HasPrefix(p, "/referrals") || strings.HasPrefix(p, "/partners")
+		}
 		if it.href == "/households" {
 			active = strings.HasPrefix(p, "/households") && p != "/households/new" ||
 				strings.HasPrefix(p, "/persons/") || strings.HasPrefix(p, "/members/")

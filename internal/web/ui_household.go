@@ -41,6 +41,10 @@ type householdView struct {
 	Benefits    bool
 	Enrollments []enrollmentRow
 
+	// Timeline is everything that happened to the household that the
+	// user may see, newest first (timeline.go).
+	Timeline *timelineSection
+
 	// EndAssetID is the asset whose "deregister" form came back with a
 	// message (EndAssetProblems, or endAssetError beside its date).
 	EndAssetID       int64
@@ -184,6 +188,10 @@ func (s *Server) showHousehold(w http.ResponseWriter, r *http.Request, pg *house
 			s.renderError(w, r, err)
 			return
 		}
+	}
+	if pg.Timeline, err = s.timelineSection(r, h.ID); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	if principalOf(r).Can(auth.HouseholdWrite) {
 		var incomeValues, assetValues map[string]string

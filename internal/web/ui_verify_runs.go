@@ -245,24 +245,9 @@ func (s *Server) showRuns(w http.ResponseWriter, r *http.Request, pg *runsView, 
 	if vals == nil {
 		vals = map[string]string{"region": p.Region, "as_of": s.today().String()}
 	}
-	var opts []option
-	if len(p.Region) == 6 {
-		opts = append(opts, option{p.Region, s.regionName(p.Region)})
-	}
-	if len(p.Region) == 6 || len(p.Region) == 9 {
-		county := p.Region
-		if len(p.Region) == 9 {
-			county = p.Region[:6]
-		}
-		for _, t := range s.Regions.Children(county) {
-			if region.Within(t.Code, p.Region) {
-				opts = append(opts, option{t.Code, t.Name})
-			}
-		}
-	}
 	pg.Region = formField{Name: "region", Label: l.T("Region"), Value: vals["region"], Required: true, Error: errs.take("region"),
 		Hint: l.T("A county, or one of its townships")}
-	if len(opts) > 0 {
+	if opts := s.runRegionOptions(p); len(opts) > 0 {
 		pg.Region.Kind, pg.Region.Groups = "select", []optGroup{{Options: opts}}
 	}
 	pg.AsOf = formField{Name: "as_of", Label: l.T("Verified as of"), Kind: "date", Value: vals["as_of"], Required: true, Error: errs.take("as_of")}
@@ -292,6 +277,24 @@ func (s *Server) startRunSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	l := langOf(r)
 	s.showRuns(w, r, &runsView{}, vals, errorsOf(l, err), statusOf[apperr.CodeOf(err)])
+}
+
+// runRegionOptions lists the regions a user may start a run for: their
+// county and its townships, or their township (none for a jurisdiction
+// above a county: they type the code).
+func (s *Server) runRegionOptions(p *auth.Principal) []option {
+	var opts []option
+	if len(p.Region) == 6 {
+		opts = append(opts, option{p.Region, s.regionName(p.Region)})
+	}
+	if len(p.Region) == 6 || len(p.Region) == 9 {
+		for _, t := range s.Regions.Children(p.Region[:6]) {
+			if region.Within(t.Code, p.Region) {
+				opts = append(opts, option{t.Code, t.Name})
+			}
+		}
+	}
+	return opts
 }
 
 // runPageView is the data of verify_run.html.

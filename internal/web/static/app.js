@@ -108,7 +108,19 @@
     window.setTimeout(poll, 500);
   }
 
+  // markTab marks the tab of an area's page (monitoring, referral) that
+  // leads to where the user is: the longest matching address.
+  function markTab() {
+    var best = null, here = window.location.pathname;
+    document.querySelectorAll(".tabs a").forEach(function (a) {
+      var p = a.getAttribute("href");
+      if ((here === p || here.indexOf(p + "/") === 0) && (!best || p.length > best.getAttribute("href").length)) best = a;
+    });
+    if (best) best.setAttribute("aria-current", "page");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    markTab();
     setupMembers();
     focusFirstError();
     guardSubmits();

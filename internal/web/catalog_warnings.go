@@ -1,0 +1,131 @@
+package web
+
+import "safetynet/internal/monitor"
+
+// Chinese for monitoring runs and warnings (monitor.RunRegion, the
+// warnings' pages and their errors).
+func init() {
+	for k, v := range map[string]string{
+		// Runs.
+		"Monitored households": "监测户数",
+		"Evaluated":            "已评估户数",
+		"A run evaluates the active risk rules over the monitored population of a county or township on one day, and raises a warning to the household's township for each person a rule finds, unless the same rule warned about the person within the window. Every county with active rules is run once a month by itself.": "监测批次在某一天对县（市、区）或乡镇（街道）的监测对象运行已启用的预警规则，对规则发现的每个人向其家庭所在乡镇（街道）发出预警；同一规则在不重复期内已对其预警的不再重复。已启用规则的县每月自动运行一次。",
+		"Day of the run":         "运行日期",
+		"Rules":                  "规则数",
+		"Persons":                "人数",
+		"Warnings raised":        "新发预警",
+		"Not repeated":           "不重复预警",
+		"monthly":                "每月自动",
+		"No monitoring run yet.": "尚无监测批次。",
+		"A run is under way: households evaluated so far:":                                 "批次运行中，已评估户数：",
+		"a monitoring run is for a county (6 digits) or a township (9 digits), not %q":     "监测批次的范围须为县（6位）或乡镇（9位），而不是 %q",
+		"the day of the monitoring run is required":                                        "请填写监测批次的日期",
+		"county %s has not set the parameter %s: set it before monitoring runs":            "县 %s 未设置参数 %s：请先设置再运行监测批次",
+		"no active risk rule is in force in %s: activate rules after their dry run first":  "%s 没有已启用的预警规则：请先试运行并启用规则",
+		"the monitoring run of %s on %s is running (started by %s): wait for it to finish": "%s 在 %s 的监测批次正在运行（由 %s 发起）：请等待其完成",
+		"monitoring run %d was stopped or taken over by another process":                   "监测批次 %d 已停止或由其他进程接管",
+		"no monitoring run %d": "没有监测批次 %d",
+
+		// The list.
+		"Warning":             "预警",
+		"Raised":              "预警日期",
+		"Rule":                "规则",
+		"Severity":            "级别",
+		"Person":              "人员",
+		"Due":                 "处置期限",
+		"Held by":             "当前承办",
+		"Show":                "显示",
+		"All rules":           "全部规则",
+		"Filter":              "筛选",
+		"Run %d":              "批次 %d",
+		"No warning to show.": "没有预警。",
+		"Warning %d":          "预警 %d",
+		"Household %s":        "家庭 %s",
+		"All warnings":        "全部预警",
+		"Saved.":              "已保存。",
+		"Suggested action":    "建议措施",
+		"Expression":          "表达式",
+		"Source":              "依据",
+		"What the rule saw":   "规则所见情况",
+		"The person's and household's facts on the day of the run, from the registry, the departments' data and the benefits.": "运行当日该人员及其家庭的情况，来自登记信息、部门数据和救助待遇。",
+		"All the facts":          "全部情况",
+		"yes":                    "是",
+		"no":                     "否",
+		"Home visit":             "入户核实",
+		"Day of the visit":       "核实日期",
+		"What the visit found":   "核实情况",
+		"Record the visit":       "登记入户核实",
+		"No visit recorded yet.": "尚未登记入户核实。",
+		"Outcome":                "处置结果",
+		"On time":                "按时办结",
+		"Application %d":         "申请 %d",
+		"Review %d":              "复核 %d",
+		"Referral %d":            "转介 %d",
+		"Record the home visit first: a warning is closed only after a visit.": "请先登记入户核实：预警须经入户核实后方可办结。",
+		"File an application for the household":                                "为该家庭受理救助申请",
+		"Refer the household":                                                  "转介该家庭",
+		"Close the warning":                                                    "办结预警",
+		"Open a review of a benefit":                                           "启动待遇复核",
+		"Files the review and closes the warning with it.":                     "提交复核并以此办结预警。",
+		"Open the review":                                                      "启动复核",
+		"Not closed yet.":                                                      "尚未办结。",
+		"The application or review it started":                                 "所启动的申请或复核",
+		"None":                                                                 "无",
+		"Applications and reviews of the household filed since the warning was raised": "该家庭自预警以来提出的申请和复核",
+		"The referral made": "所作转介",
+		"Referrals of the household sent since the warning was raised": "该家庭自预警以来发出的转介",
+		"Reason or note": "原因或说明",
+		"Required for \"no need\" and \"cannot be reached\"": "选择\u201c无需救助\u201d或\u201c无法联系\u201d时必填",
+		"Benefit to review":               "复核的待遇",
+		"Reason for the review":           "复核原因",
+		"Leave empty to cite the warning": "留空则引用该预警",
+		"Choose…":                         "请选择…",
+		"Warning %d: %s":                  "预警 %d：%s",
+
+		// Errors.
+		"warning %d is closed": "预警 %d 已办结",
+		"the visit (%s) cannot be before the warning was raised (%s)":                      "核实日期（%s）不能早于预警日期（%s）",
+		"the visit (%s) cannot be in the future":                                           "核实日期（%s）不能晚于今天",
+		"the day of the visit is required":                                                 "请填写核实日期",
+		"say what the visit found":                                                         "请填写核实情况",
+		"the note is longer than 2000 characters":                                          "说明超过2000个字符",
+		"record the home visit before closing the warning":                                 "请先登记入户核实再办结预警",
+		"name the application or review that was started":                                  "请指明所启动的申请或复核",
+		"name the referral that was made":                                                  "请指明所作的转介",
+		"give the reason":                                                                  "请填写原因",
+		"choose one of the outcomes: %s":                                                   "请选择处置结果之一：%s",
+		"no warning %d":                                                                    "没有预警 %d",
+		"the warning was changed by someone else (version %d, you read %d): reload it":     "预警已被他人修改（当前版本 %d，您读取的是 %d）：请重新载入",
+		"application %d is not one of household %s's":                                      "申请 %d 不属于家庭 %s",
+		"application %d was filed on %s, before the warning (%s): name the one it started": "申请 %d 于 %s 提出，早于预警（%s）：请指明预警后启动的申请",
+		"application %d is not a review of a benefit":                                      "申请 %d 不是待遇复核",
+		"application %d is a review: choose the outcome \"review started\"":                "申请 %d 是复核：请选择处置结果\u201c已启动待遇复核\u201d",
+		"referral %d is not one of household %s's":                                         "转介 %d 不属于家庭 %s",
+		"%q is not a warning status: use open, visited or closed":                          "%q 不是预警状态：请用 open、visited 或 closed",
+		"opening a review needs the right to handle cases":                                 "启动复核需要办理案件的权限",
+		"choose one of the household's active benefits to review":                          "请选择该家庭正在享受的一项待遇进行复核",
+	} {
+		zh[k] = v
+	}
+
+	enumValues["warning_status"] = []string{string(monitor.WarningOpen), string(monitor.WarningVisited), string(monitor.WarningClosed)}
+	enumValues["warning_outcome"] = outcomeValues()
+	enumValues["warning_scope"] = []string{"mine", "open", "overdue", "closed", "all"}
+	for k, v := range map[string][2]string{
+		"warning_status.open":                 {"待核实", "to visit"},
+		"warning_status.visited":              {"已核实待处置", "visited"},
+		"warning_status.closed":               {"已办结", "closed"},
+		"warning_outcome.application_started": {"已受理救助申请", "application started"},
+		"warning_outcome.review_started":      {"已启动待遇复核", "benefit review started"},
+		"warning_outcome.referral_made":       {"已转介", "referral made"},
+		"warning_outcome.no_need":             {"经核实无需救助", "no need"},
+		"warning_outcome.unreachable":         {"无法联系", "cannot be reached"},
+		"warning_scope.mine":                  {"我的待办", "mine to handle"},
+		"warning_scope.open":                  {"未办结", "not closed"},
+		"warning_scope.overdue":               {"已逾期", "overdue"},
+		"warning_scope.closed":                {"已办结", "closed"},
+		"warning_scope.all":                   {"全部", "all"},
+	} {
+		enumLabels[k] = v
+	}
+}
