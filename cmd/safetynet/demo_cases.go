@@ -68,9 +68,6 @@ func loadDemoCases(ctx context.Context, db *store.DB) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	actor := func(u *auth.User) casework.Actor {
-		return casework.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Region: u.Region}
-	}
 	today := civil.Today()
 	filed := 0
 	for i, st := range demoStories {
@@ -82,7 +79,6 @@ func loadDemoCases(ctx context.Context, db *store.DB) (int, error) {
 			return filed, err
 		}
 		day := workdaysBefore(cal, today, st.ago)
-		env := &casework.Env{Today: day, Now: day.In(civil.Shanghai).Add(9 * time.Hour), Actor: actor(township), Calendar: cal, Params: set}
 		applicant := h.Members[0].Person
 		for _, m := range h.Members {
 			if st.minor && m.Person.Birth.YearsAt(day) < 18 {
@@ -95,63 +91,93 @@ func loadDemoCases(ctx context.Context, db *store.DB) (int, error) {
 		if st.near {
 			a.NearRelative = &casework.NearRelative{StaffName: "李某", StaffRole: "村委会委员", Relation: "堂兄弟"}
 		}
-		c, err := casework.New(a, env)
-		if err != nil {
-			return filed, fmt.Errorf("demo application %d: %w", i+1, err)
-		}
-		if err := db.CreateApplication(ctx, scope, c); err != nil {
+		w := demoWalk{clerk: township, approver: county, scope: scope, filed: day, steps: st.steps,
+			visitors: "李经办、王协理", findings: "家中无稳定收入，住房简陋，情况属实（演示数据）", amount: 50000, assisted: st.assisted}
+		if err := walkDemoApplication(ctx, db, set, today, a, w); err != nil {
 			return filed, fmt.Errorf("demo application %d: %w", i+1, err)
 		}
 		filed++
-		app := c.App
-		for j, act := range st.steps {
-			// Each step a working day after the last; the county's steps
-			// by the county approver.
-			next, _ := cal.AddWorkdays(day, 1)
-			day = earlier(next, today)
-			env := &casework.Env{Today: day, Now: day.In(civil.Shanghai).Add(10 * time.Hour), Actor: actor(township), Calendar: cal, Params: set}
-			in := casework.Input{}
-			var engine *casework.Engine
-			switch act {
-			case casework.Accept:
-				in.Materials = []string{"verification_authorisation"}
-			case casework.RequestMaterials:
-				in.Missing = []string{"近三个月收入证明"}
-			case casework.RecordVisit:
-				in.Visit = &casework.Visit{Date: day, Mode: "in_person", Visitors: "李经办、王协理", Findings: "家中无稳定收入，住房简陋，情况属实（演示数据）"}
-			case casework.Propose:
-				in.Opinion = "approve"
-				engine = demoEngine(ctx, db, set, &app, day)
-			case casework.EndNotice:
-				day = earlier(app.NoticeTo.AddDays(1), today)
-				env.Today, env.Now = day, day.In(civil.Shanghai).Add(10*time.Hour)
-			case casework.Confirm, casework.Reject:
-				env.Actor = actor(county)
-				in.Reason = "经县级审核，家庭人均收入高于当地低保标准（演示数据）"
-				if act == casework.Confirm {
-					in.Reason = ""
-					engine = demoEngine(ctx, db, set, &app, day)
-					if engine.Err != nil || engine.Verdict != string(policy.Eligible) {
-						amount := money.Fen(50000)
-						in.Amount, in.Reason = &amount, "演示数据：按县级核定金额"
-					}
-				}
-			case casework.PayFirst:
-				in.Amount, in.Reason = &st.assisted, "住房失火，先行救助（演示数据）"
-			}
-			out, err := db.Act(ctx, scope, app.ID, app.Version, func(cur casework.Application) (*casework.Change, error) {
-				return casework.Apply(cur, act, in, env, engine)
-			})
-			if err != nil {
-				return filed, fmt.Errorf("demo application %d, step %d (%s): %w", i+1, j+1, act, err)
-			}
-			app = out.App
-		}
 	}
 	if _, err := db.EscalateOverdue(ctx, today); err != nil {
 		return filed, err
 	}
 	return filed, nil
+}
+
+// demoWalk is what differs between the demo's applications on their way
+// through the workflow: who files and who confirms, on which day it is
+// filed, the steps it then takes and the texts its steps record.
+type demoWalk struct {
+	clerk, approver    *auth.User // the township's caseworker; the county's approver, who confirms or rejects
+	scope              registry.Scope
+	filed              civil.Date
+	steps              []casework.Action
+	visitors, findings string    // the home visit's record
+	amount             money.Fen // the county's amount where the rules engine does not find the household eligible
+	assisted           money.Fen // paid first, on casework.PayFirst
+}
+
+// walkDemoApplication files the application on w.filed and takes it
+// through w.steps, each a working day after the last (never after today),
+// as the demo's caseworker and approver would have.
+func walkDemoApplication(ctx context.Context, db *store.DB, set *policy.Set, today civil.Date, a casework.Application, w demoWalk) error {
+	cal := calendar.Embedded()
+	day := w.filed
+	env := &casework.Env{Today: day, Now: day.In(civil.Shanghai).Add(9 * time.Hour), Actor: demoActor(w.clerk), Calendar: cal, Params: set}
+	c, err := casework.New(a, env)
+	if err != nil {
+		return err
+	}
+	if err := db.CreateApplication(ctx, w.scope, c); err != nil {
+		return err
+	}
+	app := c.App
+	for j, act := range w.steps {
+		next, _ := cal.AddWorkdays(day, 1)
+		day = earlier(next, today)
+		env := &casework.Env{Today: day, Now: day.In(civil.Shanghai).Add(10 * time.Hour), Actor: demoActor(w.clerk), Calendar: cal, Params: set}
+		in := casework.Input{}
+		var engine *casework.Engine
+		switch act {
+		case casework.Accept:
+			in.Materials = []string{"verification_authorisation"}
+		case casework.RequestMaterials:
+			in.Missing = []string{"近三个月收入证明"}
+		case casework.RecordVisit:
+			in.Visit = &casework.Visit{Date: day, Mode: "in_person", Visitors: w.visitors, Findings: w.findings}
+		case casework.Propose:
+			in.Opinion = "approve"
+			engine = demoEngine(ctx, db, set, &app, day)
+		case casework.EndNotice:
+			day = earlier(app.NoticeTo.AddDays(1), today)
+			env.Today, env.Now = day, day.In(civil.Shanghai).Add(10*time.Hour)
+		case casework.Confirm:
+			env.Actor = demoActor(w.approver)
+			engine = demoEngine(ctx, db, set, &app, day)
+			if engine.Err != nil || engine.Verdict != string(policy.Eligible) {
+				amount := w.amount
+				in.Amount, in.Reason = &amount, "演示数据：按县级核定金额"
+			}
+		case casework.Reject:
+			env.Actor = demoActor(w.approver)
+			in.Reason = "经县级审核，家庭人均收入高于当地低保标准（演示数据）"
+		case casework.PayFirst:
+			assisted := w.assisted
+			in.Amount, in.Reason = &assisted, "住房失火，先行救助（演示数据）"
+		}
+		out, err := db.Act(ctx, w.scope, app.ID, app.Version, func(cur casework.Application) (*casework.Change, error) {
+			return casework.Apply(cur, act, in, env, engine)
+		})
+		if err != nil {
+			return fmt.Errorf("step %d (%s): %w", j+1, act, err)
+		}
+		app = out.App
+	}
+	return nil
+}
+
+func demoActor(u *auth.User) casework.Actor {
+	return casework.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Region: u.Region}
 }
 
 func earlier(a, b civil.Date) civil.Date {

@@ -5,13 +5,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/calendar"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
-	"safetynet/internal/money"
 	"safetynet/internal/monitor"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
@@ -108,10 +105,7 @@ func demoRecipients(ctx context.Context, db *store.DB, today civil.Date) error {
 	if err != nil {
 		return err
 	}
-	cal := calendar.Embedded()
-	actor := func(u *auth.User) casework.Actor {
-		return casework.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Region: u.Region}
-	}
+	filed := workdaysBefore(calendar.Embedded(), today, 66)
 	for _, name := range []string{"township", "township2"} {
 		tw, err := db.UserByUsername(ctx, name)
 		if err != nil {
@@ -133,50 +127,14 @@ func demoRecipients(ctx context.Context, db *store.DB, today civil.Date) error {
 			if err != nil {
 				return err
 			}
-			day := workdaysBefore(cal, today, 66)
-			env := &casework.Env{Today: day, Now: day.In(civil.Shanghai).Add(9 * time.Hour), Actor: actor(tw), Calendar: cal, Params: set}
-			c, err := casework.New(casework.Application{Program: policy.Dibao, HouseholdID: h.ID, ApplicantID: h.Members[0].Person.ID,
+			a := casework.Application{Program: policy.Dibao, HouseholdID: h.ID, ApplicantID: h.Members[0].Person.ID,
 				Region: h.RegionCode, County: h.CountyCode, Channel: casework.Counter, Materials: []string{"application_form"},
-				Reason: "家庭收入低，生活困难（演示数据）"}, env)
-			if err != nil {
-				return err
-			}
-			if err := db.CreateApplication(ctx, scope, c); err != nil {
-				return err
-			}
-			app := c.App
-			for _, act := range []casework.Action{casework.Accept, casework.RecordVisit, casework.FinishInvestigation, casework.Propose, casework.EndNotice, casework.Confirm} {
-				next, _ := cal.AddWorkdays(day, 1)
-				day = earlier(next, today)
-				env := &casework.Env{Today: day, Now: day.In(civil.Shanghai).Add(10 * time.Hour), Actor: actor(tw), Calendar: cal, Params: set}
-				in := casework.Input{}
-				var engine *casework.Engine
-				switch act {
-				case casework.Accept:
-					in.Materials = []string{"verification_authorisation"}
-				case casework.RecordVisit:
-					in.Visit = &casework.Visit{Date: day, Mode: "in_person", Visitors: "经办人、协理员", Findings: "家庭收入低，情况属实（演示数据）"}
-				case casework.Propose:
-					in.Opinion = "approve"
-					engine = demoEngine(ctx, db, set, &app, day)
-				case casework.EndNotice:
-					day = earlier(app.NoticeTo.AddDays(1), today)
-					env.Today, env.Now = day, day.In(civil.Shanghai).Add(10*time.Hour)
-				case casework.Confirm:
-					env.Actor = actor(county)
-					engine = demoEngine(ctx, db, set, &app, day)
-					if engine.Err != nil || engine.Verdict != string(policy.Eligible) {
-						amount := money.Fen(60000)
-						in.Amount, in.Reason = &amount, "演示数据：按县级核定金额"
-					}
-				}
-				out, err := db.Act(ctx, scope, app.ID, app.Version, func(cur casework.Application) (*casework.Change, error) {
-					return casework.Apply(cur, act, in, env, engine)
-				})
-				if err != nil {
-					return fmt.Errorf("demo recipient %s, %s: %w", h.Number, act, err)
-				}
-				app = out.App
+				Reason: "家庭收入低，生活困难（演示数据）"}
+			w := demoWalk{clerk: tw, approver: county, scope: scope, filed: filed,
+				steps:    []casework.Action{casework.Accept, casework.RecordVisit, casework.FinishInvestigation, casework.Propose, casework.EndNotice, casework.Confirm},
+				visitors: "经办人、协理员", findings: "家庭收入低，情况属实（演示数据）", amount: 60000}
+			if err := walkDemoApplication(ctx, db, set, today, a, w); err != nil {
+				return fmt.Errorf("demo recipient %s: %w", h.Number, err)
 			}
 		}
 	}

@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"time"
 
-	"safetynet/internal/calendar"
 	"safetynet/internal/civil"
 	"safetynet/internal/monitor"
-	"safetynet/internal/region"
 	"safetynet/internal/verify"
 )
 
@@ -46,38 +43,20 @@ Options:
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *code == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return errors.New("name the --region to monitor")
+	r, day, err := regionRunArgs(fs, *code, *asOf, "monitor")
+	if err != nil {
+		return err
 	}
-	r, ok := region.Embedded().Resolve(*code)
-	if !ok {
-		return fmt.Errorf("--region %s is not a known region code", *code)
-	}
-	day := civil.Today()
-	if *asOf != "" {
-		var err error
-		if day, err = civil.ParseDate(*asOf); err != nil {
-			return fmt.Errorf("--as-of: %v", err)
-		}
-	}
-	a, err := openApp(ctx, cfg, false)
+	a, err := openKeyedApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if a.keys == nil {
-		return errors.New("a key file is needed to match the ID numbers (--key-file or SAFETYNET_KEY_FILE)")
-	}
 	set, err := a.db.ParamSet(ctx)
 	if err != nil {
 		return err
 	}
-	days, err := a.db.CalendarDays(ctx)
-	if err != nil {
-		return err
-	}
-	cal, err := calendar.Embedded().With(days)
+	cal, err := storeCalendar(ctx, a.db)
 	if err != nil {
 		return err
 	}

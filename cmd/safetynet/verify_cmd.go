@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,11 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"safetynet/internal/calendar"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/policy"
-	"safetynet/internal/region"
 	"safetynet/internal/verify"
 )
 
@@ -52,32 +49,18 @@ Options:
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *code == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return errors.New("name the --region to verify")
-	}
-	r, ok := region.Embedded().Resolve(*code)
-	if !ok {
-		return fmt.Errorf("--region %s is not a known region code", *code)
-	}
-	day := civil.Today()
-	if *asOf != "" {
-		var err error
-		if day, err = civil.ParseDate(*asOf); err != nil {
-			return fmt.Errorf("--as-of: %v", err)
-		}
+	r, day, err := regionRunArgs(fs, *code, *asOf, "verify")
+	if err != nil {
+		return err
 	}
 	if err := verify.CheckRunRegion(r.Code, day); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg, false)
+	a, err := openKeyedApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if a.keys == nil {
-		return errors.New("a key file is needed to match the ID numbers (--key-file or SAFETYNET_KEY_FILE)")
-	}
 	set, err := a.db.ParamSet(ctx)
 	if err != nil {
 		return err
@@ -110,11 +93,7 @@ Options:
 		}
 		return nil
 	}
-	days, err := a.db.CalendarDays(ctx)
-	if err != nil {
-		return err
-	}
-	cal, err := calendar.Embedded().With(days)
+	cal, err := storeCalendar(ctx, a.db)
 	if err != nil {
 		return err
 	}

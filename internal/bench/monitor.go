@@ -370,10 +370,7 @@ func (r *monRegistry) read(paths []string, kinds []int, now, before *verify.Matc
 					death: parseDay(c[cols[6]]), joined: parseDay(c[cols[7]])}
 				if id := c[cols[2]]; len(id) == 18 {
 					p.key = verify.KeyOfID(id)
-					p.slot = now.Person(p.key)
-					if before.Person(p.key) != p.slot {
-						return errors.New("the two matchers gave a person different slots")
-					}
+					p.slot = now.Person(p.key) // the twin shares the registration
 					p.birth = ymd(atoi(id[6:14]))
 				}
 				if p.joined == 0 {
@@ -659,7 +656,8 @@ func MonitorPass(ctx context.Context, d *MonitorData, o MonitorOptions) (Monitor
 
 	// 1. The registry's persons.
 	start := time.Now()
-	now, before := verify.NewMatcher(sources, recent, d.PersonRows), verify.NewMatcher(sources, earlier, d.PersonRows)
+	now := verify.NewMatcher(sources, recent, d.PersonRows)
+	before := now.Twin(earlier)
 	reg := newMonRegistry(d)
 	if err := reg.read([]string{d.Persons}, []int{kindPersons}, now, before); err != nil {
 		return run, err
@@ -685,10 +683,9 @@ func MonitorPass(ctx context.Context, d *MonitorData, o MonitorOptions) (Monitor
 				run.Records++
 				v := b.recs[i].Values
 				k := verify.KeyOfID(v[0])
-				if now.Add(b.table, k, v) {
+				if now.AddBoth(before, b.table, k, v) {
 					run.Matched++
 				}
-				before.Add(b.table, k, v)
 			case rowRejected:
 				run.Records++
 				run.Rejected++

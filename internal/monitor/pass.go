@@ -119,7 +119,8 @@ func PassChunks(ctx context.Context, st PassStore, index func(string) string, se
 		if err != nil {
 			return err
 		}
-		now, before := verify.NewMatcher(sources, recent, 4*len(chunk)), verify.NewMatcher(sources, earlier, 4*len(chunk))
+		now := verify.NewMatcher(sources, recent, 4*len(chunk))
+		before := now.Twin(earlier)
 		key := map[int64]verify.Key{}
 		var indexes []string
 		for _, s := range snaps {
@@ -127,8 +128,7 @@ func PassChunks(ctx context.Context, st PassStore, index func(string) string, se
 				if idx := index(m.Person.IDNumber); idx != "" {
 					k := verify.KeyOfIndex(idx)
 					key[m.Person.ID] = k
-					now.Person(k)
-					before.Person(k)
+					now.Person(k) // and its twin's
 					indexes = append(indexes, idx)
 				}
 			}
@@ -147,8 +147,7 @@ func PassChunks(ctx context.Context, st PassStore, index func(string) string, se
 				return fmt.Errorf("record of %s in batch %d: %w", r.Source, r.BatchID, err)
 			}
 			k := verify.KeyOfIndex(r.PersonIndex)
-			now.Add(i, k, vals)
-			before.Add(i, k, vals)
+			now.AddBoth(before, i, k, vals)
 		}
 		out := make([]Passed, 0, len(chunk))
 		for _, m := range chunk {

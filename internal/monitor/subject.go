@@ -3,8 +3,7 @@ package monitor
 import (
 	"encoding/json"
 	"math"
-	"reflect"
-	"strings"
+	"strconv"
 )
 
 // Subject is what a rule sees about one monitored person: the person, their
@@ -97,22 +96,41 @@ type ParamFacts struct {
 }
 
 // MarshalJSON writes the subject as a warning keeps it (what the rule saw):
-// each fact under its expression name, a parameter not set (NaN) as null.
+// each fact under its expression name, a number not known (a parameter
+// not set: NaN) as null. The numbers that may be NaN are written through
+// jsonFloat; TestSubjectJSON fails if a new one is not.
 func (s Subject) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]map[string]any{"person": factMap(s.Person), "household": factMap(s.Household), "params": factMap(s.Params)})
+	type person struct {
+		PersonFacts
+		MedicalOOP3m jsonFloat `json:"medical_oop_3m"`
+	}
+	type household struct {
+		HouseholdFacts
+		Standard        jsonFloat `json:"standard"`
+		IncomePerCapita jsonFloat `json:"income_per_capita"`
+		MedicalOOP3m    jsonFloat `json:"medical_oop_3m"`
+	}
+	type params struct {
+		ParamFacts
+		MedicalMultiple jsonFloat `json:"medical_multiple"`
+		MarginalRatio   jsonFloat `json:"marginal_ratio"`
+	}
+	h, p := s.Household, s.Params
+	return json.Marshal(struct {
+		Person    person    `json:"person"`
+		Household household `json:"household"`
+		Params    params    `json:"params"`
+	}{person{s.Person, jsonFloat(s.Person.MedicalOOP3m)},
+		household{h, jsonFloat(h.Standard), jsonFloat(h.IncomePerCapita), jsonFloat(h.MedicalOOP3m)},
+		params{p, jsonFloat(p.MedicalMultiple), jsonFloat(p.MarginalRatio)}})
 }
 
-// factMap is a facts struct by its json names, NaN and infinities as nil.
-func factMap(v any) map[string]any {
-	rv := reflect.ValueOf(v)
-	out := make(map[string]any, rv.NumField())
-	for i := range rv.NumField() {
-		name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
-		f := rv.Field(i).Interface()
-		if x, ok := f.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
-			f = nil
-		}
-		out[name] = f
+// jsonFloat is a number written as null when it is NaN or infinite.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
 	}
-	return out
+	return strconv.AppendFloat(nil, float64(f), 'g', -1, 64), nil
 }

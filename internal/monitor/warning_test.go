@@ -1,6 +1,10 @@
 package monitor
 
 import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"strings"
 	"testing"
 
 	"safetynet/internal/apperr"
@@ -107,5 +111,36 @@ func TestWarningHandlingChecks(t *testing.T) {
 	}
 	if e := apperr.As(ok.Validate(w)); e == nil || e.Code != apperr.Conflict {
 		t.Errorf("closing a closed warning: %v", e)
+	}
+}
+
+// TestSubjectJSON marshals a subject whose every number is NaN: each must
+// be written as null (a new float field that MarshalJSON does not route
+// through jsonFloat makes encoding fail here).
+func TestSubjectJSON(t *testing.T) {
+	var s Subject
+	for _, v := range []reflect.Value{reflect.ValueOf(&s.Person).Elem(), reflect.ValueOf(&s.Household).Elem(), reflect.ValueOf(&s.Params).Elem()} {
+		for i := range v.NumField() {
+			if v.Field(i).Kind() == reflect.Float64 {
+				v.Field(i).SetFloat(math.NaN())
+			}
+		}
+	}
+	s.Person.Age, s.Household.Programs = 70, []string{"dibao"}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["params"]["medical_multiple"] != nil || back["household"]["standard"] != nil || back["person"]["age"] != 70.0 ||
+		back["person"]["medical_oop_3m"] != nil || len(back["household"]) != reflect.TypeFor[HouseholdFacts]().NumField() {
+		t.Errorf("subject JSON %s", b)
+	}
+	s.Params.MarginalRatio = 1.5
+	if b, _ := json.Marshal(s); !strings.Contains(string(b), `"marginal_ratio":1.5`) {
+		t.Errorf("subject JSON %s", b)
 	}
 }

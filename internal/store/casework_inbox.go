@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/policy"
@@ -109,57 +108,23 @@ func (db *DB) Inbox(ctx context.Context, q casework.InboxQuery) ([]casework.Inbo
 
 // EscalateOverdue implements casework.Store.
 func (db *DB) EscalateOverdue(ctx context.Context, today civil.Date) (int, error) {
+	type task struct {
+		county string
+		app    int64
+	}
 	moved := 0
 	err := db.transact(ctx, func(t *Tx) error {
-		moved = 0
-		rows, err := t.query(ctx, `SELECT id, role, region_code, escalated_role, escalated_to, level, county_code, application_id FROM tasks
-			WHERE done_at IS NULL AND due < ? AND (escalated_on IS NULL OR escalated_on < ?)`, today, today)
-		if err != nil {
-			return err
-		}
-		type up struct {
-			id, app    int64
-			role, to   string
-			level      int
-			county     string
-			fromRole   string
-			fromRegion string
-		}
-		var ups []up
-		for rows.Next() {
-			var id, app int64
-			var role, region, erole, eto, county string
-			var level int
-			if err := rows.Scan(&id, &role, &region, &erole, &eto, &level, &county, &app); err != nil {
-				rows.Close()
-				return err
-			}
-			if erole != "" {
-				role, region = erole, eto
-			}
-			next, to, ok := casework.NextLevel(auth.Role(role), region)
-			if !ok {
-				continue // the province holds it: no level above
-			}
-			ups = append(ups, up{id: id, app: app, role: string(next), to: to, level: level + 1, county: county, fromRole: role, fromRegion: region})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, u := range ups {
-			if _, err := t.exec(ctx, "UPDATE tasks SET level = ?, escalated_role = ?, escalated_to = ?, escalated_on = ? WHERE id = ?",
-				u.level, u.role, u.to, today, u.id); err != nil {
-				return err
-			}
-			if err := t.audit(ctx, "task", u.id, u.county, "escalate",
-				map[string]any{"role": u.fromRole, "region": u.fromRegion},
-				map[string]any{"role": u.role, "region": u.to, "level": u.level, "application_id": u.app}); err != nil {
-				return err
-			}
-		}
-		moved = len(ups)
-		return nil
+		var err error
+		moved, err = escalateOverdue(ctx, t, "tasks", today,
+			`SELECT id, role, region_code, escalated_role, escalated_to, level, county_code, application_id FROM tasks
+			WHERE done_at IS NULL AND due < ? AND (escalated_on IS NULL OR escalated_on < ?)`, []any{today, today},
+			func(x *task) []any { return []any{&x.county, &x.app} },
+			func(e escalation, x task) error {
+				return t.audit(ctx, "task", e.id, x.county, "escalate",
+					map[string]any{"role": e.fromRole, "region": e.from},
+					map[string]any{"role": e.role, "region": e.to, "level": e.level, "application_id": x.app})
+			})
+		return err
 	})
 	return moved, err
 }

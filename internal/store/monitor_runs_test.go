@@ -6,16 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/auth"
 	"safetynet/internal/calendar"
 	"safetynet/internal/civil"
-	"safetynet/internal/gen"
 	"safetynet/internal/monitor"
 	"safetynet/internal/policy"
-	"safetynet/internal/registry"
 	"safetynet/internal/store"
 	"safetynet/internal/store/storetest"
 	"safetynet/internal/verify"
@@ -185,29 +182,7 @@ func BenchmarkMonitoringRun(b *testing.B) {
 // and activates the default rules.
 func loadMonitorBench(b *testing.B, db *store.DB, n int) monitor.RunOptions {
 	b.Helper()
-	keys := storetest.Keys(b)
-	db.SetKeys(keys)
-	db.SetClock(func() time.Time { return civil.D(2025, 9, 20).In(civil.Shanghai).Add(10 * time.Hour) })
-	var hs []*registry.Household
-	err := gen.Generate(gen.Options{Region: "440103", Households: n, Seed: 12, AsOf: civil.D(2025, 9, 1)},
-		func(_ string, h *registry.Household, _ []registry.Income, _ []registry.Asset) error {
-			hs = append(hs, h)
-			return nil
-		})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for start := 0; start < len(hs); start += 1000 {
-		errs, err := db.CreateHouseholds(ctx, registry.Scope{}, hs[start:min(start+1000, len(hs))])
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, e := range errs {
-			if e != nil {
-				b.Fatal(e)
-			}
-		}
-	}
+	keys, hs := storeBenchHouseholds(b, db, n, 12)
 	for _, q := range []string{
 		`INSERT INTO applications (county_code, region_code, filed_in, household_id, applicant_id, program, channel, state,
 			entered_on, filed_on, detail, version, created_by, created_at, updated_at)

@@ -10,7 +10,6 @@ import (
 	"safetynet/internal/apperr"
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
-	"safetynet/internal/casework"
 	"safetynet/internal/civil"
 	"safetynet/internal/monitor"
 	"safetynet/internal/policy"
@@ -254,51 +253,16 @@ func warningAudit(w *monitor.Warning) map[string]any {
 func (db *DB) EscalateOverdueWarnings(ctx context.Context, today civil.Date) (int, error) {
 	moved := 0
 	err := db.transact(ctx, func(t *Tx) error {
-		moved = 0
-		rows, err := t.query(ctx, `SELECT id, role, task_region, escalated_role, escalated_to, level, region_code FROM monitor_warnings
-			WHERE status <> 'closed' AND due < ? AND (escalated_on IS NULL OR escalated_on < ?)`, today, today)
-		if err != nil {
-			return err
-		}
-		type up struct {
-			id                     int64
-			level                  int
-			role, to, from, region string
-		}
-		var ups []up
-		for rows.Next() {
-			var id int64
-			var role, region, erole, eto, hregion string
-			var level int
-			if err := rows.Scan(&id, &role, &region, &erole, &eto, &level, &hregion); err != nil {
-				rows.Close()
-				return err
-			}
-			if erole != "" {
-				role, region = erole, eto
-			}
-			next, to, ok := casework.NextLevel(auth.Role(role), region)
-			if !ok {
-				continue // the province holds it: no level above
-			}
-			ups = append(ups, up{id: id, level: level + 1, role: string(next), to: to, from: role + "@" + region, region: hregion})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, u := range ups {
-			if _, err := t.exec(ctx, `UPDATE monitor_warnings SET level = ?, escalated_role = ?, escalated_to = ?, escalated_on = ? WHERE id = ?`,
-				u.level, u.role, u.to, today, u.id); err != nil {
-				return err
-			}
-			if err := t.audit(ctx, "warning", u.id, u.region, "escalate", map[string]any{"held_by": u.from},
-				map[string]any{"role": u.role, "region": u.to, "level": u.level}); err != nil {
-				return err
-			}
-		}
-		moved = len(ups)
-		return nil
+		var err error
+		moved, err = escalateOverdue(ctx, t, "monitor_warnings", today,
+			`SELECT id, role, task_region, escalated_role, escalated_to, level, region_code FROM monitor_warnings
+			WHERE status <> 'closed' AND due < ? AND (escalated_on IS NULL OR escalated_on < ?)`, []any{today, today},
+			func(region *string) []any { return []any{region} },
+			func(e escalation, region string) error {
+				return t.audit(ctx, "warning", e.id, region, "escalate", map[string]any{"held_by": e.fromRole + "@" + e.from},
+					map[string]any{"role": e.role, "region": e.to, "level": e.level})
+			})
+		return err
 	})
 	return moved, err
 }

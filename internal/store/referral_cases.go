@@ -297,61 +297,26 @@ func (db *DB) UpdateReferral(ctx context.Context, r *referral.Referral) error {
 // (casework.NextLevel), and says so in its log. Escalation does not change
 // the version: a partner's answer read before it still applies.
 func (db *DB) EscalateOverdueReferrals(ctx context.Context, today civil.Date) (int, error) {
+	type ref struct{ county, region string }
 	moved := 0
 	err := db.transact(ctx, func(t *Tx) error {
-		moved = 0
-		rows, err := t.query(ctx, `SELECT r.id, r.county_code, r.region_code, r.role, r.task_region, r.escalated_role, r.escalated_to, r.level
-			FROM referrals r WHERE r.status IN ('sent', 'accepted') AND `+dueExpr+` < ? AND (r.escalated_on IS NULL OR r.escalated_on < ?)`,
-			today, today)
-		if err != nil {
-			return err
-		}
-		type up struct {
-			id                       int64
-			county, region           string
-			fromRole, from, role, to string
-			level                    int
-		}
-		var ups []up
-		for rows.Next() {
-			var u up
-			var role, region, erole, eto string
-			if err := rows.Scan(&u.id, &u.county, &u.region, &role, &region, &erole, &eto, &u.level); err != nil {
-				rows.Close()
-				return err
-			}
-			if erole != "" {
-				role, region = erole, eto
-			}
-			next, to, ok := casework.NextLevel(auth.Role(role), region)
-			if !ok {
-				continue // the province holds it: no level above
-			}
-			u.fromRole, u.from, u.role, u.to, u.level = role, region, string(next), to, u.level+1
-			ups = append(ups, u)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		now := db.now().UTC().Truncate(time.Microsecond)
-		for _, u := range ups {
-			if _, err := t.exec(ctx, `UPDATE referrals SET level = ?, escalated_role = ?, escalated_to = ?, escalated_on = ? WHERE id = ?`,
-				u.level, u.role, u.to, today, u.id); err != nil {
-				return err
-			}
-			if _, err := t.exec(ctx, `INSERT INTO referral_actions (referral_id, county_code, kind, acted_on, note, acted_by, acted_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, u.id, u.county, string(referral.ActEscalated), today, u.role+" "+u.to,
-				casework.System, now); err != nil {
-				return err
-			}
-			if err := t.audit(ctx, "referral", u.id, u.region, "escalate", map[string]any{"role": u.fromRole, "region": u.from},
-				map[string]any{"role": u.role, "region": u.to, "level": u.level}); err != nil {
-				return err
-			}
-		}
-		moved = len(ups)
-		return nil
+		var err error
+		moved, err = escalateOverdue(ctx, t, "referrals", today,
+			`SELECT r.id, r.role, r.task_region, r.escalated_role, r.escalated_to, r.level, r.county_code, r.region_code
+			FROM referrals r WHERE r.status IN ('sent', 'accepted') AND `+dueExpr+` < ? AND (r.escalated_on IS NULL OR r.escalated_on < ?)`,
+			[]any{today, today},
+			func(x *ref) []any { return []any{&x.county, &x.region} },
+			func(e escalation, x ref) error {
+				if _, err := t.exec(ctx, `INSERT INTO referral_actions (referral_id, county_code, kind, acted_on, note, acted_by, acted_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, e.id, x.county, string(referral.ActEscalated), today, e.role+" "+e.to,
+					casework.System, now); err != nil {
+					return err
+				}
+				return t.audit(ctx, "referral", e.id, x.region, "escalate", map[string]any{"role": e.fromRole, "region": e.from},
+					map[string]any{"role": e.role, "region": e.to, "level": e.level})
+			})
+		return err
 	})
 	return moved, err
 }

@@ -546,29 +546,7 @@ func BenchmarkVerificationRun(b *testing.B) {
 // for every fifth household's head.
 func loadVerifyBench(b *testing.B, db *store.DB, n int) (*verify.Verifier, []int64) {
 	b.Helper()
-	keys := storetest.Keys(b)
-	db.SetKeys(keys)
-	db.SetClock(func() time.Time { return civil.D(2025, 9, 20).In(civil.Shanghai).Add(10 * time.Hour) })
-	var hs []*registry.Household
-	err := gen.Generate(gen.Options{Region: "440103", Households: n, Seed: 11, AsOf: civil.D(2025, 9, 1)},
-		func(_ string, h *registry.Household, _ []registry.Income, _ []registry.Asset) error {
-			hs = append(hs, h)
-			return nil
-		})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for start := 0; start < len(hs); start += 1000 {
-		errs, err := db.CreateHouseholds(ctx, registry.Scope{}, hs[start:min(start+1000, len(hs))])
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, e := range errs {
-			if e != nil {
-				b.Fatal(e)
-			}
-		}
-	}
+	keys, hs := storeBenchHouseholds(b, db, n, 11)
 	if err := store.RawExecErr(db, `INSERT INTO applications (county_code, region_code, filed_in, household_id, applicant_id, program, channel, state,
 		entered_on, filed_on, detail, version, created_by, created_at, updated_at)
 		SELECT h.county_code, h.region_code, h.region_code, h.id, MIN(m.person_id), 'dibao', 'counter', 'investigating', '2025-09-01', '2025-09-01',
@@ -601,4 +579,35 @@ func loadVerifyBench(b *testing.B, db *store.DB, n int) (*verify.Verifier, []int
 		b.Fatal(err)
 	}
 	return &verify.Verifier{Store: db, Index: verify.IndexWith(keys), Params: set}, ids
+}
+
+// storeBenchHouseholds stores n households of county 440103 generated from
+// seed, with the keys and the clock (10:00 on 20 September 2025) the
+// benchmarks share, and returns the keys and the households.
+func storeBenchHouseholds(b *testing.B, db *store.DB, n int, seed int64) (*pii.Keys, []*registry.Household) {
+	b.Helper()
+	keys := storetest.Keys(b)
+	db.SetKeys(keys)
+	db.SetClock(func() time.Time { return civil.D(2025, 9, 20).In(civil.Shanghai).Add(10 * time.Hour) })
+	var hs []*registry.Household
+	err := gen.Generate(gen.Options{Region: "440103", Households: n, Seed: seed, AsOf: civil.D(2025, 9, 1)},
+		func(_ string, h *registry.Household, _ []registry.Income, _ []registry.Asset) error {
+			hs = append(hs, h)
+			return nil
+		})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for start := 0; start < len(hs); start += 1000 {
+		errs, err := db.CreateHouseholds(ctx, registry.Scope{}, hs[start:min(start+1000, len(hs))])
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range errs {
+			if e != nil {
+				b.Fatal(e)
+			}
+		}
+	}
+	return keys, hs
 }

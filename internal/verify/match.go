@@ -224,6 +224,18 @@ func NewMatcher(sources []Source, p Period, n int) *Matcher {
 	return m
 }
 
+// Twin returns a matcher of the same sources over another period that
+// shares m's registry of persons: a person registered with either is
+// registered with both, and AddBoth folds a record into both with one
+// lookup. A monitoring pass compares the last months with the months
+// before (internal/monitor) this way, at the cost of one matcher's
+// lookups. Neither twin is safe for concurrent use.
+func (m *Matcher) Twin(p Period) *Matcher {
+	t := NewMatcher(m.sources, p, 0)
+	t.slot = m.slot
+	return t
+}
+
 // Sources returns the sources the matcher reads, in the order Add's src
 // index refers to.
 func (m *Matcher) Sources() []Source { return m.sources }
@@ -235,9 +247,8 @@ func (m *Matcher) Person(k Key) int32 {
 	if s, ok := m.slot[k]; ok {
 		return s
 	}
-	s := int32(len(m.at))
+	s := int32(len(m.slot))
 	m.slot[k] = s
-	m.at = append(m.at, -1)
 	return s
 }
 
@@ -268,17 +279,36 @@ func (m *Matcher) newFinding() int32 {
 func (m *Matcher) found(i int32) *finding { return &m.fs[i>>findingBits][i&(findingChunk-1)] }
 
 // Persons is the number of persons registered.
-func (m *Matcher) Persons() int { return len(m.at) }
+func (m *Matcher) Persons() int { return len(m.slot) }
 
 // Add folds one record of sources[src] with canonical values (see Record)
 // into the finding of the person with key k, and reports whether such a
 // person is registered.
 func (m *Matcher) Add(src int, k Key, v []string) bool {
 	s, ok := m.slot[k]
-	if !ok {
-		return false
+	if ok {
+		m.add(src, s, v)
 	}
+	return ok
+}
+
+// AddBoth is Add on m and on its twin t (Twin) with one lookup.
+func (m *Matcher) AddBoth(t *Matcher, src int, k Key, v []string) bool {
+	s, ok := m.slot[k]
+	if ok {
+		m.add(src, s, v)
+		t.add(src, s, v)
+	}
+	return ok
+}
+
+// add folds a record into the finding of slot s. The slots' findings
+// grow as records come: a twin's slots are registered by the other.
+func (m *Matcher) add(src int, s int32, v []string) {
 	m.Matched[src]++
+	for int(s) >= len(m.at) {
+		m.at = append(m.at, -1)
+	}
 	i := m.at[s]
 	if i < 0 {
 		i = m.newFinding()
@@ -294,7 +324,7 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 	switch a.use {
 	case UseIncome, UseUnemployment:
 		if !inPeriod() {
-			return true
+			return
 		}
 		t := a.incomeType
 		if c := get(v, a.incType); c != "" {
@@ -332,7 +362,7 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 		}
 	case UseDisability:
 		if to := parseDay(get(v, a.to)); to != 0 && to <= m.asOf {
-			return true // expired
+			return // expired
 		}
 		f.disCat = 1 + indexOf(disabilityCodeList, get(v, a.cat))
 		if g := num(get(v, a.grade)); g > 0 && g < 256 {
@@ -350,7 +380,6 @@ func (m *Matcher) Add(src int, k Key, v []string) bool {
 			f.disLoss += fen(get(v, a.loss))
 		}
 	}
-	return true
 }
 
 // disabilityCodeList is disabilityCodes() made once: Add and fill read it
@@ -465,7 +494,7 @@ type AssetTotal struct {
 // nothing was (or k is not registered).
 func (m *Matcher) Finding(k Key) *Finding {
 	s, ok := m.slot[k]
-	if !ok || m.at[s] < 0 {
+	if !ok || int(s) >= len(m.at) || m.at[s] < 0 {
 		return nil
 	}
 	out := &Finding{}

@@ -40,29 +40,11 @@ func (s *Server) startMonitorRun(ctx context.Context, code string, day civil.Dat
 	if _, err := monitor.CheckRun(set, code, day); err != nil {
 		return nil, err
 	}
-	started := make(chan monitor.Run, 1)
-	failed := make(chan error, 1)
-	o.Started = func(run *monitor.Run) { started <- *run }
-	bg := context.WithoutCancel(ctx)
-	s.imports.wg.Add(1)
-	go func() {
-		defer s.imports.wg.Done()
-		if _, err := monitor.RunRegion(bg, s.DB, o); err != nil {
-			select {
-			case failed <- err:
-			default:
-			}
-			if apperr.As(err) == nil {
-				s.Log.Error("monitoring run", "region", code, "as_of", day, "err", err)
-			}
-		}
-	}()
-	select {
-	case run := <-started:
-		return &run, nil
-	case err := <-failed:
-		return nil, err
-	}
+	return startInBackground(s, ctx, "monitoring run", []any{"region", code, "as_of", day}, func(ctx context.Context, started func(*monitor.Run)) error {
+		o.Started = started
+		_, err := monitor.RunRegion(ctx, s.DB, o)
+		return err
+	})
 }
 
 // startMonitorRunFor starts a run for the caller, in their jurisdiction.
@@ -141,24 +123,7 @@ func (s *Server) monitorRunOf(r *http.Request, id int64) (*monitor.Run, error) {
 }
 
 func (s *Server) apiStartMonitorRun(w http.ResponseWriter, r *http.Request) {
-	var req runRequest
-	if err := decode(r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if req.AsOf.IsZero() {
-		req.AsOf = s.today()
-	}
-	run, err := s.startMonitorRunFor(r, req.Region, req.AsOf)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	status := http.StatusAccepted
-	if run.Again {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, s.monitorRunViewOf(run))
+	apiStartRegionRun(s, w, r, s.startMonitorRunFor, func(run *monitor.Run) (any, bool) { return s.monitorRunViewOf(run), run.Again })
 }
 
 func (s *Server) apiMonitorRuns(w http.ResponseWriter, r *http.Request) {
@@ -229,18 +194,7 @@ func (s *Server) showMonitorRuns(w http.ResponseWriter, r *http.Request, vals ma
 		}
 		pg.Runs = append(pg.Runs, row)
 	}
-	if errs == nil {
-		errs = formErrors{}
-	}
-	if vals == nil {
-		vals = map[string]string{"region": p.Region, "as_of": s.today().String()}
-	}
-	pg.Region = formField{Name: "region", Label: l.T("Region"), Value: vals["region"], Required: true, Error: errs.take("region"),
-		Hint: l.T("A county, or one of its townships")}
-	if opts := s.runRegionOptions(p); len(opts) > 0 {
-		pg.Region.Kind, pg.Region.Groups = "select", []optGroup{{Options: opts}}
-	}
-	pg.AsOf = formField{Name: "as_of", Label: l.T("Day of the run"), Kind: "date", Value: vals["as_of"], Required: true, Error: errs.take("as_of")}
+	pg.Region, pg.AsOf = s.regionRunFields(l, p, vals, errs, l.T("Day of the run"))
 	pg.Problems = errs.rest(l)
 	s.render(w, r, status, "monitor_runs.html", pg)
 }

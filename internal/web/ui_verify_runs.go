@@ -34,30 +34,10 @@ func (s *Server) startRun(r *http.Request, code string, day civil.Date) (*verify
 	if !region.Within(code, principalOf(r).Region) {
 		return nil, apperr.Fieldf("region", "%s is outside your jurisdiction", code)
 	}
-	started := make(chan verify.Run, 1)
-	failed := make(chan error, 1)
-	bg := context.WithoutCancel(r.Context())
-	s.imports.wg.Add(1)
-	go func() {
-		defer s.imports.wg.Done()
-		_, err := v.RunRegion(bg, s.DB, verify.RunOptions{Region: code, AsOf: day, Log: s.Log,
-			Started: func(run *verify.Run) { started <- *run }})
-		if err != nil {
-			select {
-			case failed <- err:
-			default:
-			}
-			if apperr.As(err) == nil {
-				s.Log.Error("verification run", "region", code, "as_of", day, "err", err)
-			}
-		}
-	}()
-	select {
-	case run := <-started:
-		return &run, nil
-	case err := <-failed:
-		return nil, err
-	}
+	return startInBackground(s, r.Context(), "verification run", []any{"region", code, "as_of", day}, func(ctx context.Context, started func(*verify.Run)) error {
+		_, err := v.RunRegion(ctx, s.DB, verify.RunOptions{Region: code, AsOf: day, Log: s.Log, Started: started})
+		return err
+	})
 }
 
 // runOf returns a run the caller may see. Errors: NotFound.
@@ -103,24 +83,7 @@ type runRequest struct {
 }
 
 func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
-	var req runRequest
-	if err := decode(r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if req.AsOf.IsZero() {
-		req.AsOf = s.today()
-	}
-	run, err := s.startRun(r, req.Region, req.AsOf)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	status := http.StatusAccepted
-	if run.Again {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, runViewOf(langOf(r), run))
+	apiStartRegionRun(s, w, r, s.startRun, func(run *verify.Run) (any, bool) { return runViewOf(langOf(r), run), run.Again })
 }
 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
@@ -239,18 +202,7 @@ func (s *Server) showRuns(w http.ResponseWriter, r *http.Request, pg *runsView, 
 		pg.Running = pg.Running || row.Status == verify.RunRunning
 	}
 	pg.CanStart = p.Can(auth.VerifyRun)
-	if errs == nil {
-		errs = formErrors{}
-	}
-	if vals == nil {
-		vals = map[string]string{"region": p.Region, "as_of": s.today().String()}
-	}
-	pg.Region = formField{Name: "region", Label: l.T("Region"), Value: vals["region"], Required: true, Error: errs.take("region"),
-		Hint: l.T("A county, or one of its townships")}
-	if opts := s.runRegionOptions(p); len(opts) > 0 {
-		pg.Region.Kind, pg.Region.Groups = "select", []optGroup{{Options: opts}}
-	}
-	pg.AsOf = formField{Name: "as_of", Label: l.T("Verified as of"), Kind: "date", Value: vals["as_of"], Required: true, Error: errs.take("as_of")}
+	pg.Region, pg.AsOf = s.regionRunFields(l, p, vals, errs, l.T("Verified as of"))
 	pg.Problems = append(pg.Problems, errs.rest(l)...)
 	s.render(w, r, status, "verify_runs.html", pg)
 }
