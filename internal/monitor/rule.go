@@ -80,11 +80,24 @@ func Compile(expression string) (*Program, error) {
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			return nil, apperr.Fieldf("expression", "line %d, column %d: %s", fe.Line, fe.Column+1, fe.Message)
+			return nil, apperr.Fieldf("expression", "line %d, column %d: %s", fe.Line, fe.Column+1, plainMessage(fe.Message))
 		}
 		return nil, apperr.Fieldf("expression", "%s", err.Error())
 	}
 	return &Program{p}, nil
+}
+
+// noField is expr's message for a name a facts struct lacks.
+var noField = regexp.MustCompile(`type monitor\.(Person|Household|Param)Facts has no field (\w+)`)
+
+// plainMessage says expr's messages in the names rules use: "unknown name
+// household.sise", not the Go type's field.
+func plainMessage(m string) string {
+	return noField.ReplaceAllStringFunc(m, func(s string) string {
+		g := noField.FindStringSubmatch(s)
+		group := map[string]string{"Person": "person", "Household": "household", "Param": "params"}[g[1]]
+		return "unknown name " + group + "." + g[2]
+	})
 }
 
 // Match runs the program on s.

@@ -144,3 +144,10 @@ func TestSubjectJSON(t *testing.T) {
 		t.Errorf("subject JSON %s", b)
 	}
 }
+
+func TestCompileNamesUnknownFacts(t *testing.T) {
+	_, err := Compile("person.head && household.sise > 0")
+	if e := apperr.As(err); e == nil || e.Field != "expression" || !strings.Contains(e.Message, "line 1, column 26: unknown name household.sise") {
+		t.Errorf("an unknown name: %v", err)
+	}
+}
