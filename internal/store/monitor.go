@@ -156,9 +156,20 @@ func programCategory(p string) monitor.Category {
 	return monitor.CatOther
 }
 
+// relapseHouseholds selects (hid) the households with a current member on
+// the rural revitalisation department's list of persons monitored
+// against relapse into poverty (source relapse) whose risk has not been
+// eliminated. The stored record holds only the fields given, so a record
+// without "eliminated_on" is one still monitored.
+const relapseHouseholds = `SELECT m.household_id AS hid FROM verify_records r
+	JOIN persons p ON p.id_number_idx = r.person_index
+	JOIN members m ON m.person_id = p.id AND m.left_on IS NULL
+	WHERE r.source = 'relapse' AND r.current = 1 AND r.data NOT LIKE '%"eliminated_on"%'`
+
 // MonitoredHouseholds implements monitor.PassStore: households with a
 // benefit (active or suspended), one that ended within the exited window,
-// or an application rejected within the rejected window.
+// an application rejected within the rejected window, or a member
+// monitored against relapse into poverty.
 func (db *DB) MonitoredHouseholds(ctx context.Context, q monitor.PopulationQuery) ([]monitor.Monitored, error) {
 	lo, hi := prefixRange(q.Region)
 	exited, rejected := "9999-12", "9999-12-31"
@@ -175,7 +186,8 @@ func (db *DB) MonitoredHouseholds(ctx context.Context, q monitor.PopulationQuery
 	rows, err := db.query(ctx, `SELECT h.id FROM households h WHERE h.region_code >= ? AND h.region_code < ? AND h.id > ? AND (
 		EXISTS (SELECT 1 FROM enrollments e WHERE e.household_id = h.id AND (e.status IN ('active', 'suspended') OR e.status = 'ended' AND e.end_month >= ?))
 		OR EXISTS (SELECT 1 FROM applications a JOIN decisions d ON d.application_id = a.id
-			WHERE a.household_id = h.id AND a.state = 'rejected' AND d.decided_on >= ?))
+			WHERE a.household_id = h.id AND a.state = 'rejected' AND d.decided_on >= ?)
+		OR EXISTS (SELECT 1 FROM (`+relapseHouseholds+`) x WHERE x.hid = h.id))
 		ORDER BY h.id LIMIT ?`, lo, hi, q.After, exited, rejected, limit)
 	out, err := collect(rows, err, func(sc scanner) (monitor.Monitored, error) {
 		var m monitor.Monitored
@@ -192,7 +204,8 @@ func (db *DB) MonitoredHouseholds(ctx context.Context, q monitor.PopulationQuery
 	args, in := inArgs(ids)
 	rows, err = db.query(ctx, `SELECT household_id, program, status, COALESCE(end_month, '') FROM enrollments WHERE household_id IN (`+in+`)
 		UNION ALL SELECT a.household_id, a.program, 'rejected', CAST(d.decided_on AS TEXT) FROM applications a JOIN decisions d ON d.application_id = a.id
-			WHERE a.state = 'rejected' AND a.household_id IN (`+in+`) ORDER BY 1, 2`, append(args, args...)...)
+			WHERE a.state = 'rejected' AND a.household_id IN (`+in+`)
+		UNION ALL SELECT x.hid, '', 'relapse', '' FROM (`+relapseHouseholds+`) x WHERE x.hid IN (`+in+`) ORDER BY 1, 2`, append(append(args, args...), args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +232,8 @@ func (db *DB) MonitoredHouseholds(ctx context.Context, q monitor.PopulationQuery
 			if !q.ExitedSince.IsZero() && len(when) >= 7 && when[:7] >= q.ExitedSince.String() {
 				m.Categories = add(m.Categories, string(monitor.CatExited))
 			}
+		case "relapse":
+			m.Categories = add(m.Categories, string(monitor.CatRelapseRisk))
 		case "rejected":
 			if d, err := civil.ParseDate(when[:min(10, len(when))]); err == nil && !q.RejectedSince.IsZero() && !d.Before(q.RejectedSince) {
 				m.Categories = add(m.Categories, string(monitor.CatRejected))

@@ -111,7 +111,9 @@ func (db *DB) countWindow(ctx context.Context, q monitor.CountQuery, w monitor.C
 				AND (e.status IN ('active', 'suspended') OR e.status = 'ended' AND e.end_month >= ?)
 			UNION
 			SELECT a.household_id AS hid, 'rejected' AS cat FROM applications a JOIN decisions d ON d.application_id = a.id
-			WHERE a.county_code >= ? AND a.county_code < ? AND a.state = 'rejected' AND d.decided_on >= ?),
+			WHERE a.county_code >= ? AND a.county_code < ? AND a.state = 'rejected' AND d.decided_on >= ?
+			UNION
+			SELECT x.hid, '`+string(monitor.CatRelapseRisk)+`' AS cat FROM (`+relapseHouseholds+`) x),
 		mon AS (
 			SELECT c.hid, c.cat, `+child+` AS child,
 				(SELECT COUNT(*) FROM members m WHERE m.household_id = h.id AND m.left_on IS NULL) AS persons

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -224,4 +225,50 @@ func loadMonitorBench(b *testing.B, db *store.DB, n int) monitor.RunOptions {
 		}
 	}
 	return monitor.RunOptions{Region: "440103", Params: set, Calendar: calendar.Embedded(), Index: verify.IndexWith(keys)}
+}
+
+// TestMonitorRelapseList: a household with a member on the rural
+// revitalisation department's list of persons monitored against relapse
+// is monitored (category relapse_risk) until the list gives the risk as
+// eliminated.
+func TestMonitorRelapseList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRunRegion(t, db)
+		keys := storetest.Keys(t)
+		day := civil.D(2025, 9, 22)
+		monitored := func() []monitor.Monitored {
+			t.Helper()
+			q := monitor.Windows(r.set, r.tw, day)
+			q.Region = r.tw
+			ms, err := db.MonitoredHouseholds(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ms
+		}
+		before := len(monitored())
+		csv := "id_number,registered_on,risk_type,eliminated_on\n" +
+			r.idle.Members[0].Person.IDNumber + ",2025-03-01,sudden_hardship,\n" +
+			r.applicant.Members[0].Person.IDNumber + ",2024-03-01,marginal,2025-01-10\n"
+		if _, err := importFile(t, db, keys, "relapse", "relapse.csv", []byte(csv)); err != nil {
+			t.Fatal(err)
+		}
+		ms := monitored()
+		i := slices.IndexFunc(ms, func(m monitor.Monitored) bool { return m.HouseholdID == r.idle.ID })
+		if len(ms) != before+1 || i < 0 || !slices.Equal(ms[i].Categories, []string{string(monitor.CatRelapseRisk)}) || len(ms[i].Programs) != 0 {
+			t.Fatalf("monitored %+v (before: %d)", ms, before)
+		}
+		pop, err := db.MonitoredPopulation(ctx, monitor.CountQueryOf(r.set, r.tw, day, nil))
+		if err != nil || pop.Total.ByCategory[monitor.CatRelapseRisk].Households != 1 || pop.Total.Total.Households != int64(before+1) {
+			t.Errorf("population %+v, %v", pop.Total, err)
+		}
+		// The next list gives the risk as eliminated.
+		csv = "id_number,registered_on,risk_type,eliminated_on\n" + r.idle.Members[0].Person.IDNumber + ",2025-03-01,sudden_hardship,2025-09-01\n"
+		if _, err := importFile(t, db, keys, "relapse", "relapse2.csv", []byte(csv)); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(monitored()); n != before {
+			t.Errorf("%d monitored after the risk was eliminated, want %d", n, before)
+		}
+	})
 }

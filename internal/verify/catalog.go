@@ -141,6 +141,21 @@ func Catalog() []Source {
 				amountField("loss", "直接经济损失", "direct loss", false, false), textField("place", "发生地点", "place")},
 			Key: []string{"id_number", "event_date", "event_type"},
 		},
+		{
+			// Persons registered for monitoring against relapse into
+			// poverty (防止返贫监测对象, policy reference §7: one of the
+			// six groups of the monitored low-income population, "3
+			// million+" nationally), in the rural revitalisation
+			// department's three kinds. A record without an elimination
+			// date is monitored now (store: MonitoredHouseholds).
+			Code: "relapse", ZH: "防止返贫监测对象", EN: "persons monitored against relapse into poverty", Department: "乡村振兴部门", DepartmentEN: "rural revitalisation",
+			Cadence: "monthly", Use: UseInfo,
+			Fields: []Field{idField, dateField("registered_on", "纳入监测日期", "registered for monitoring on", true),
+				enumField("risk_type", "监测对象类别", "kind", false,
+					[]string{"unstable_exit", "marginal", "sudden_hardship"}, []string{"脱贫不稳定户", "边缘易致贫户", "突发严重困难户"}),
+				dateField("eliminated_on", "风险消除日期", "risk eliminated on", false)},
+			Key: []string{"id_number", "registered_on"},
+		},
 	}
 }
 
