@@ -3,12 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"safetynet/internal/audit"
 	"safetynet/internal/calendar"
 	"safetynet/internal/civil"
 	"safetynet/internal/monitor"
+	"safetynet/internal/policy"
+	"safetynet/internal/registry"
 	"safetynet/internal/store"
+	"safetynet/internal/verify"
 )
 
 // demoVisitRule is a local rule of the demo county: a visit to the elderly
@@ -37,6 +42,9 @@ func loadDemoWarnings(ctx context.Context, db *store.DB) (int64, error) {
 	}
 	cal, err := calendar.Embedded().With(days)
 	if err != nil {
+		return 0, err
+	}
+	if err := loadDemoRelapse(ctx, db, set, today); err != nil {
 		return 0, err
 	}
 	rule := demoVisitRule
@@ -79,4 +87,43 @@ func loadDemoWarnings(ctx context.Context, db *store.DB) (int64, error) {
 		}
 	}
 	return run.Raised, nil
+}
+
+// loadDemoRelapse imports the rural revitalisation department's list of
+// persons monitored against relapse into poverty (防止返贫监测对象) with two
+// households of the second township that receive nothing, so that the
+// sixth group of the monitored population has members.
+func loadDemoRelapse(ctx context.Context, db *store.DB, set *policy.Set, today civil.Date) error {
+	town := demoUsers()[3].region() // the second township
+	hs, err := db.FindHouseholds(ctx, registry.Scope{Region: town}, registry.HouseholdFilter{Limit: 60})
+	if err != nil {
+		return err
+	}
+	q := monitor.Windows(set, town, today)
+	q.Limit = 500
+	monitored, err := db.MonitoredHouseholds(ctx, q)
+	if err != nil {
+		return err
+	}
+	csv := "身份证号码,纳入监测日期,监测对象类别,风险消除日期\n"
+	kinds := []string{"突发严重困难户", "脱贫不稳定户"}
+	n := 0
+	for _, hs := range hs {
+		if n == len(kinds) || slices.ContainsFunc(monitored, func(m monitor.Monitored) bool { return m.HouseholdID == hs.ID }) {
+			continue
+		}
+		h, err := db.Household(ctx, registry.Scope{Region: town}, hs.ID)
+		if err != nil {
+			return err
+		}
+		csv += fmt.Sprintf("%s,%s,%s,\n", h.Members[0].Person.IDNumber, today.AddMonths(-4), kinds[n])
+		n++
+	}
+	src, err := db.Source(ctx, "relapse")
+	if err != nil {
+		return err
+	}
+	_, err = verify.Import(ctx, db, strings.NewReader(csv), verify.ImportOptions{Source: src, FileName: "演示_防止返贫监测对象.csv",
+		Today: today, Scope: demoCounty, Index: db.IDIndex, DataAsOf: today.AddDays(-3)})
+	return err
 }
