@@ -127,6 +127,8 @@ func init() {
 		"Verification report %s":       "核对报告 %s",
 		"Verification reports":         "核对报告",
 		"Verification":                 "经济状况核对",
+		"Source code":                  "数据源代码",
+		"Field code":                   "字段代码",
 		"Verified monthly income":      "核对月收入",
 		"Verified":                     "核对值",
 		"Verify and issue the report":  "核对并出具报告",

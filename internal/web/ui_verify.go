@@ -130,7 +130,7 @@ func sourceFields(l lang, vals map[string]string, errs formErrors) []formField {
 	f := func(name, label, kind string, required bool) formField {
 		return formField{Name: name, Label: label, Kind: kind, Value: vals[name], Required: required, Error: errs.take(name)}
 	}
-	code := f("code", l.T("Code"), "", true)
+	code := f("code", l.T("Source code"), "", true)
 	code.Hint = l.T("Lower-case letters, digits and underscores, such as water_fee")
 	cadence := f("cadence", l.T("Refresh cadence"), "select", true)
 	cadence.Groups = enumOptions(l, "cadence", cad, "")
