@@ -98,6 +98,13 @@ const (
 	ReferralSend    Permission = "referral.send"
 	PartnerAdmin    Permission = "partner.admin"
 	ReferralPartner Permission = "referral.partner"
+	// Payments (internal/payment). PayrollRead shows payrolls and their
+	// lines; PayrollPrepare generates them and records corrections;
+	// PayrollApprove approves one another user prepared (maker-checker:
+	// the store refuses one's own) and handles the bank's returns.
+	PayrollRead    Permission = "payroll.read"
+	PayrollPrepare Permission = "payroll.prepare"
+	PayrollApprove Permission = "payroll.approve"
 )
 
 var rolePermissions = map[Role][]Permission{
@@ -108,10 +115,12 @@ var rolePermissions = map[Role][]Permission{
 	TownshipCaseworker: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyAuthorise,
 		MonitorRead, WarningHandle, ReferralRead, ReferralSend},
 	CountyApprover: {HouseholdRead, HouseholdWrite, PIIView, RegistryImport, AuditRead, ParamRead, ParamWrite, CaseRead, CaseAct, VerifyRead, VerifyRun, VerifyAuthorise,
-		MonitorRead, MonitorRules, MonitorRun, WarningHandle, ReferralRead, ReferralSend, PartnerAdmin},
+		MonitorRead, MonitorRules, MonitorRun, WarningHandle, ReferralRead, ReferralSend, PartnerAdmin,
+		PayrollRead, PayrollPrepare, PayrollApprove},
 	// Supervisors look at statistics and cases across a city or province;
 	// they have no need for full ID numbers.
-	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead, MonitorRead, MonitorRules, MonitorRun, ReferralRead, PartnerAdmin},
+	Supervisor: {HouseholdRead, AuditRead, ParamRead, ParamWrite, CaseRead, VerifyRead, MonitorRead, MonitorRules, MonitorRun, ReferralRead, PartnerAdmin,
+		PayrollRead},
 	// The county's verification centre imports departments' data and
 	// issues the reports (DESIGN.md §1; policy reference §6).
 	VerificationOfficer: {HouseholdRead, PIIView, RegistryImport, ParamRead, CaseRead, CaseAct, VerifyRead, VerifyImport, VerifyRun, VerifyAuthorise},
@@ -120,7 +129,7 @@ var rolePermissions = map[Role][]Permission{
 	// Partners are outside the civil-affairs staff: no registry, no
 	// parameters; only the referrals sent to their organisation.
 	Partner: {ReferralPartner},
-	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead, VerifyRead, MonitorRead, ReferralRead},
+	Auditor: {HouseholdRead, AuditRead, ParamRead, CaseRead, VerifyRead, MonitorRead, ReferralRead, PayrollRead},
 	Admin:   {HouseholdRead, UserAdmin, RegionImport, AuditRead, ParamRead, ParamWrite, CalendarWrite, VerifyRead, SourceAdmin},
 }
 
