@@ -13,6 +13,7 @@ import (
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/policy"
+	"safetynet/internal/region"
 )
 
 // Severity is how urgent a rule's warnings are.
@@ -122,7 +123,7 @@ func (r *Rule) Validate() (*Program, error) {
 	if strings.TrimSpace(r.ZH) == "" {
 		l.Addf("zh", "the Chinese name is required")
 	}
-	if r.Region != "" && (strings.Trim(r.Region, "0123456789") != "" || !slices.Contains([]int{2, 4, 6, 9, 12}, len(r.Region))) {
+	if _, ok := region.LevelOf(r.Region); r.Region != "" && !ok {
 		l.Addf("region", "%q is not a region code", r.Region)
 	}
 	if !slices.Contains(Severities, r.Severity) {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"safetynet/internal/apperr"
+	"safetynet/internal/region"
 )
 
 // Need is a kind of help a household may need from outside civil affairs.
@@ -106,7 +107,7 @@ func (p *Partner) Validate() error {
 	if !slices.Contains(PartnerKinds, p.Kind) {
 		l.Addf("kind", "%q is not a kind of partner", string(p.Kind))
 	}
-	if !regionCode(p.Region) {
+	if _, ok := region.LevelOf(p.Region); !ok {
 		l.Addf("region", "%q is not a region code: give the province, city, county or township the partner serves", p.Region)
 	}
 	if len(p.Needs) == 0 {
@@ -125,16 +126,6 @@ func (p *Partner) Validate() error {
 		l.Addf("phone", "%q is not a phone number: 7 to 15 digits", p.Phone)
 	}
 	return l.Err()
-}
-
-// regionCode reports a 2-, 4-, 6-, 9- or 12-digit code.
-func regionCode(c string) bool {
-	switch len(c) {
-	case 2, 4, 6, 9, 12:
-	default:
-		return false
-	}
-	return strings.Trim(c, "0123456789") == ""
 }
 
 // ordered returns the known needs of ns in the catalogue's order, once

@@ -8,6 +8,7 @@ import (
 
 	"safetynet/internal/apperr"
 	"safetynet/internal/monitor"
+	"safetynet/internal/region"
 )
 
 var _ monitor.PopulationStore = (*DB)(nil)
@@ -28,7 +29,7 @@ var recipientCategory = func() string {
 // members (as household lists count them).
 // Errors: Invalid (the region).
 func (db *DB) MonitoredPopulation(ctx context.Context, q monitor.CountQuery) (*monitor.Population, error) {
-	if strings.Trim(q.Region, "0123456789") != "" || !slices.Contains([]int{0, 2, 4, 6, 9, 12}, len(q.Region)) {
+	if _, ok := region.LevelOf(q.Region); q.Region != "" && !ok {
 		return nil, apperr.Fieldf("region", "%q is not a region code", q.Region)
 	}
 	n := monitor.ChildLen(q.Region)

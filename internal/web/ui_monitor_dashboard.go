@@ -85,7 +85,7 @@ func (s *Server) monitorStatsParams(r *http.Request) (monitorStatsQuery, error) 
 	var l apperr.List
 	if code := strings.TrimSpace(q.Get("region")); code != "" {
 		switch {
-		case !regionCode(code):
+		case !validRegion(code):
 			l.Addf("region", "%q is not a region code: use the 2 to 12 digits of a division", code)
 		case !region.Within(code, jurisdiction):
 			l.Addf("region", "region %s lies outside your jurisdiction %s", code, jurisdiction)
@@ -119,19 +119,10 @@ func (s *Server) monitorStatsParams(r *http.Request) (monitorStatsQuery, error) 
 	return mq, nil
 }
 
-// regionCode reports whether code has the shape of a division code.
-func regionCode(code string) bool {
-	switch len(code) {
-	case 2, 4, 6, 9, 12:
-	default:
-		return false
-	}
-	for _, c := range code {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+// validRegion reports whether code has the shape of a division code.
+func validRegion(code string) bool {
+	_, ok := region.LevelOf(code)
+	return ok
 }
 
 // monitorStats reads the numbers of q as of today.
