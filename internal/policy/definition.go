@@ -174,6 +174,10 @@ var definitions = append([]Definition{
 	{Key: "referral.accept_wd", Kind: KindCount, ZH: "转介接收或拒绝时限（工作日）", EN: "working days for a partner to accept or decline a referral"},
 	{Key: "referral.result_wd", Kind: KindCount, ZH: "转介接收后反馈结果时限（工作日）", EN: "working days for a partner to report a referral's result after accepting it"},
 	{Key: "verify.discrepancy.tolerance", Kind: KindAmount, Unit: "person/month", ZH: "收入差异容差（低于此数不列为差异）", EN: "income differences below this are not listed"},
+	// Payments (待遇发放). DB57 keeps the decided amount until the next
+	// review (§1.9); a county that recomputes every month's amount with
+	// the rules engine sets this. No national value.
+	{Key: "payment.recompute_monthly", Kind: KindBool, ZH: "每月按规则重新计算发放金额（否则按核定金额发放至下次复核）", EN: "recompute each month's amount with the rules engine (otherwise the decided amount until the next review)"},
 }, workflowDefinitions()...)
 
 // Materials are the codes of the documents an application may need

@@ -134,6 +134,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/verification/runs/{id}", auth.VerifyRead, s.apiRun)
 	s.handle("GET /api/v1/verification/runs/{id}/results", auth.VerifyRead, s.apiRunResults)
 	s.handle("POST /api/v1/verification/runs/{id}/reviews", auth.CaseAct, s.apiRunReviews)
+	s.handle("GET /api/v1/payrolls", auth.PayrollRead, s.apiPayrolls)
+	s.handle("POST /api/v1/payrolls", auth.PayrollPrepare, s.apiStartPayroll)
+	s.handle("GET /api/v1/payrolls/{id}", auth.PayrollRead, s.apiPayroll)
+	s.handle("GET /api/v1/payrolls/{id}/lines", auth.PayrollRead, s.apiPayrollLines)
+	s.handle("POST /api/v1/payrolls/{id}/approve", auth.PayrollApprove, s.apiApprovePayroll)
+	s.handle("POST /api/v1/payrolls/{id}/adjustments", auth.PayrollPrepare, s.apiAddAdjustment)
+	s.handle("GET /api/v1/adjustments", auth.PayrollRead, s.apiAdjustments)
 
 	// The citizen portal, then the staff's pages.
 	s.registerPortal()

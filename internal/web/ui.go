@@ -118,6 +118,12 @@ func (s *Server) registerUI() {
 	s.handle("GET /partner/documents/{id}", auth.ReferralPartner, s.partnerDocumentDownload)
 	s.handle("GET /calendar", auth.SignedIn, s.calendarPage)
 	s.handle("POST /calendar", calendarWrite, s.addCalendarSubmit)
+	s.handle("GET /payrolls", auth.PayrollRead, s.payrollsPage)
+	s.handle("POST /payrolls", auth.PayrollPrepare, s.generatePayrollSubmit)
+	s.handle("GET /payrolls/{id}", auth.PayrollRead, s.payrollPage)
+	s.handle("GET /payrolls/{id}/lines.csv", auth.PayrollRead, s.payrollLinesCSV)
+	s.handle("POST /payrolls/{id}/approve", auth.PayrollApprove, s.approvePayrollSubmit)
+	s.handle("POST /payrolls/{id}/adjustments", auth.PayrollPrepare, s.addAdjustmentSubmit)
 	s.registerMonitorPages() // ui_monitor_rules.go
 	// Anything else is a "not found" page (JSON under /api/).
 	s.handle("GET /", auth.Public, s.notFoundPage)
@@ -398,6 +404,7 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		{"/monitor/warnings", l.T("Monitoring"), auth.MonitorRead},
 		{"/referrals", l.T("Referrals"), auth.ReferralRead},
 		{"/partner", l.T("Referrals to us"), auth.ReferralPartner},
+		{"/payrolls", l.T("Payrolls"), auth.PayrollRead},
 		{"/parameters", l.T("Policy parameters"), auth.ParamRead},
 		{"/calendar", l.T("Working-day calendar"), auth.SignedIn},
 		{"/audit", l.T("Audit log"), auth.AuditRead},
@@ -411,6 +418,9 @@ func (s *Server) nav(r *http.Request, l lang, here string) []navItem {
 		active := p == it.href
 		if it.href == "/monitor/warnings" {
 			active = strings.HasPrefix(p, "/monitor/")
+		}
+		if it.href == "/payrolls" {
+			active = strings.HasPrefix(p, "/payrolls")
 		}
 		if it.href == "/referrals" {
 			active = strings.HasPrefix(p, "/referrals") || strings.HasPrefix(p, "/partners")
