@@ -119,7 +119,16 @@
     if (best) best.setAttribute("aria-current", "page");
   }
 
+  // showProgress sizes each progress bar from its aria-valuenow: the
+  // content-security policy allows no inline style attributes.
+  function showProgress() {
+    document.querySelectorAll(".progress[aria-valuenow] .progress-bar").forEach(function (bar) {
+      bar.style.width = bar.parentNode.getAttribute("aria-valuenow") + "%";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    showProgress();
     markTab();
     setupMembers();
     focusFirstError();
