@@ -146,7 +146,9 @@ func (g *generator) chunk(ctx context.Context, st JobStore, srcs []Source) ([]Li
 			ids[i] = srcs[i].HouseholdID
 		}
 		var err error
-		if snaps, err = st.HouseholdsAt(ctx, ids, g.p.Month.First()); err != nil {
+		// The household as it stood at the end of the month: one
+		// registered during the month is computed too.
+		if snaps, err = st.HouseholdsAt(ctx, ids, g.p.Month.Last()); err != nil {
 			return nil, ChunkCounts{}, err
 		}
 	}
@@ -197,10 +199,10 @@ func (g *generator) household(lines []Line, s *Source, snap *registry.Snapshot) 
 	if cur != nil && !suspended && !paid(p.Month) {
 		ex := Explanation{Reason: BecauseDecided, DecisionID: cur.DecisionID, DecidedOn: cur.DecidedOn, Since: cur.StartMonth}
 		amount := cur.Amount
-		if g.recompute {
-			if snap == nil {
-				return lines, false, apperr.Errorf(apperr.Internal, "no snapshot of household %d", s.HouseholdID)
-			}
+		// A household the registry did not know by the end of the month
+		// (registered later, e.g. when records are migrated) keeps its
+		// decided amount: there is nothing to recompute it from.
+		if g.recompute && snap != nil {
 			res, err := policy.Calculate(g.o.Params, p.Program, policy.FromSnapshot(snap, p.Month), p.Month)
 			if err != nil {
 				return lines, false, err

@@ -302,3 +302,47 @@ func TestPayrollResumes(t *testing.T) {
 		}
 	})
 }
+
+// TestPayrollRecomputed: where the county sets payment.recompute_monthly,
+// a line pays the rules engine's amount on the month's household, not the
+// decided one, and says so.
+func TestPayrollRecomputed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newPayFixture(t, db)
+		f.set = f.set.Clone()
+		if err := f.set.Add(policy.Param{Key: "payment.recompute_monthly", Region: "440103", Text: "true", From: civil.D(2020, 1, 1), Source: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		late := f.household(t, "己六") // registered today: not known in 2025
+		f.enrol(t, late, 30000, "2025-01", "", "active", civil.D(2024, 12, 20))
+		db.SetClock(func() time.Time { return civil.D(2024, 12, 1).In(civil.Shanghai) })
+		h := f.household(t, "戊五")
+		f.enrol(t, h, 12345, "2025-01", "", "active", civil.D(2024, 12, 20))
+		p, _ := f.generate(t, "2025-06")
+		ls := f.lines(t, p)
+		snap, err := db.HouseholdAt(ctx, registry.Scope{}, h.ID, civil.D(2025, 6, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := policy.Calculate(f.set, policy.Dibao, policy.FromSnapshot(snap, p.Month), p.Month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ls) != 2 {
+			t.Fatalf("lines %+v", ls)
+		}
+		for _, l := range ls {
+			switch l.HouseholdID {
+			case h.ID:
+				if l.Amount != money.Fen(want.Amount) || l.Explanation.Reason != payment.BecauseRecomputed || l.Explanation.Decided != 12345 ||
+					len(l.Explanation.Rules) == 0 || want.Amount == 12345 {
+					t.Errorf("recomputed line %+v, the rules engine's amount %d", l, want.Amount)
+				}
+			case late.ID:
+				if l.Amount != 30000 || l.Explanation.Reason != payment.BecauseDecided {
+					t.Errorf("a household the registry did not know then: %+v", l)
+				}
+			}
+		}
+	})
+}
